@@ -1,0 +1,2 @@
+// Implemented by the foundation work; placeholder so the target builds.
+#include "aras/geo/geojson.hpp"

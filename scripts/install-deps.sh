@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Aras needs. Idempotent; run as root.
+#   scripts/install-deps.sh          build + run the service
+#   scripts/install-deps.sh --test   also what the test suite needs (PostGIS, pgRouting, Chromium, wrk)
+set -euo pipefail
+
+runtime=(cmake ninja-build g++ pkg-config git ca-certificates
+  libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
+  libboost-dev libboost-system-dev nlohmann-json3-dev libicu-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev)
+test_extra=(python3 python3-gdal python3-shapely python3-pyproj
+  postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
+  chromium nodejs npm wrk nginx-light curl)
+
+want=("${runtime[@]}")
+[[ "${1:-}" == "--test" ]] && want+=("${test_extra[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
