@@ -10,10 +10,14 @@ runtime=(cmake ninja-build g++ pkg-config git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev)
 test_extra=(python3 python3-gdal python3-shapely python3-pyproj
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
-  chromium nodejs npm wrk nginx-light curl)
+  chromium wrk nginx-light curl)
 
 want=("${runtime[@]}")
-[[ "${1:-}" == "--test" ]] && want+=("${test_extra[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+  want+=("${test_extra[@]}")
+  # Node.js with npm for the browser tests: Debian's, unless the machine already has one.
+  command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
+fi
 
 missing=()
 for p in "${want[@]}"; do
