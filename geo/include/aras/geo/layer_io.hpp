@@ -56,6 +56,11 @@ void write_layer(const Layer& layer, const std::string& path, VectorFormat forma
 // as a .zip of its parts. For HTTP downloads.
 std::string write_layer_bytes(const Layer& layer, VectorFormat format);
 
+// Writes a layer into any OGR data source opened for update, e.g. "PG:host=... dbname=..." (PostGIS: table
+// `layer_name`, EPSG:4326 geometry column `geom`, GiST index), replacing a layer of that name, in one transaction.
+// Implemented in layer_io_postgis.cpp.
+void write_layer_to(const Layer& layer, const std::string& datasource, const std::string& layer_name);
+
 // The embedded dataset's layers live in DATA_DIR/shapefiles.
 std::string shapefile_source(const std::string& data_dir);
 
