@@ -12,6 +12,9 @@ double geodesic_azimuth_deg(const LonLat& from, const LonLat& to);
 LonLat geodesic_destination(const LonLat& from, double azimuth_deg, double distance_m);
 // A true geodesic circle as a closed CCW ring polygon of `segments` vertices.
 Polygon geodesic_circle(const LonLat& centre, double radius_m, int segments = 64);
+// Area in square metres on the ellipsoid of the polygonal parts of `g` (holes subtracted; 0 for
+// points and lines). Edges are taken as geodesics.
+double geodesic_area_m2(const Geometry& g);
 
 // The closest point of `line` to `p` and its geodesic distance (approximate on long segments:
 // projected locally, refined geodesically).

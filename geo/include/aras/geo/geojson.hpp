@@ -29,6 +29,8 @@ struct GeoJsonOptions {
 // RFC 7946: lon/lat, no "crs", exterior rings CCW and holes CW, UTF-8 unescaped.
 std::string to_geojson(const FeatureCollection& fc, const GeoJsonOptions& options = {});
 std::string to_geojson(const Feature& f, const GeoJsonOptions& options = {});
+// The same objects as nlohmann values (coordinates rounded to `precision`). Prefer to_geojson for
+// output text: nlohmann's number printer occasionally shows a rounded value with 17 digits.
 nlohmann::json geometry_to_json(const Geometry& g, const GeoJsonOptions& options = {});
 nlohmann::json feature_to_json(const Feature& f, const GeoJsonOptions& options = {});
 
