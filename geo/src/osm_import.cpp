@@ -475,6 +475,12 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
     std::vector<RoadRow> roads;
     std::vector<Feature> crossings, places, borders, countries;
     std::vector<CountryHint> hints;
+    struct Subdivision {
+        std::string iso2;
+        long long level;
+        MultiPolygon area;
+    };
+    std::vector<Subdivision> subdivisions;
     std::map<std::string, std::unordered_map<std::string, int>> field_index;
 
     auto index_of = [&](OGRLayerH layer) -> const std::unordered_map<std::string, int>& {
@@ -593,6 +599,13 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
                                 {"osm_id", r.get("osm_id")}};
                 borders.push_back(std::move(b));
             }
+        } else if (lname == "multipolygons" && r.get("boundary") == "administrative" && r.get("admin_level") != "2") {
+            // Subdivisions name their country in ISO3166-2 ("AD-07"): the fallback when the country itself is
+            // cut off by the extract.
+            const Tags t = r.other_tags();
+            const std::string code = tag_or(t, "ISO3166-2");
+            const auto dash = code.find('-');
+            if (dash == 2) subdivisions.push_back({code.substr(0, 2), to_int(r.get("admin_level"), 99), multipolygon_of(g)});
         } else if (lname == "multipolygons" && r.get("boundary") == "administrative" && r.get("admin_level") == "2") {
             const Tags t = r.other_tags();
             Feature c;
@@ -643,6 +656,34 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
             }
             std::get<MultiPolygon>(it->second.geometry).polygons.push_back(face);
         }
+    }
+    // Still missing: the union of the country's top-most subdivisions that the extract holds whole.
+    std::map<std::string, long long> top_level;
+    for (const auto& sd : subdivisions) {
+        auto [it, fresh] = top_level.try_emplace(sd.iso2, sd.level);
+        if (!fresh) it->second = std::min(it->second, sd.level);
+    }
+    for (const auto& [iso, level] : top_level) {
+        const bool known = from_faces.count(iso) > 0 ||
+                           std::any_of(out.countries.features.begin(), out.countries.features.end(),
+                                       [&](const Feature& c) { return c.properties["iso2"] == iso; });
+        if (known) continue;
+        MultiPolygon parts;
+        for (const auto& sd : subdivisions)
+            if (sd.iso2 == iso && sd.level == level)
+                parts.polygons.insert(parts.polygons.end(), sd.area.polygons.begin(), sd.area.polygons.end());
+        if (parts.polygons.empty()) continue;
+        GeomPtr all(multipolygon_to_geos(ctx, make_valid_polygons(ctx, parts)), GeomDeleter{ctx});
+        GeomPtr merged(all ? GEOSUnaryUnion_r(ctx, all.get()) : nullptr, GeomDeleter{ctx});
+        if (!merged) continue;
+        Feature f;
+        MultiPolygon mp;
+        collect_polygons(ctx, merged.get(), mp);
+        f.geometry = std::move(mp);
+        f.properties = {{"iso2", iso}, {"iso3", ""}, {"name", iso}};
+        for (const auto& h : hints)
+            if (h.iso2 == iso) f.properties = {{"iso2", iso}, {"iso3", h.iso3}, {"name", h.name}};
+        from_faces.emplace(iso, std::move(f));
     }
     for (auto& [iso, f] : from_faces) {
         auto& mp = std::get<MultiPolygon>(f.geometry);
