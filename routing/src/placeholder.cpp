@@ -1,2 +1,0 @@
-// Keeps the routing target non-empty until its first real source lands.
-namespace aras::routing {}

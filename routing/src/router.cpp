@@ -1,0 +1,935 @@
+// Searches on the road graph: snapping, Dijkstra, ALT, query-time closures and zones, alternatives,
+// via points, isochrones and matrices.
+#include "aras/routing/router.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <queue>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "aras/geo/geodesy.hpp"
+#include "aras/geo/geometry_ops.hpp"
+#include "graph_impl.hpp"
+
+namespace aras::routing {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planar predicates in lon/lat for hazard tests (hazard polygons are small next to the globe).
+
+bool point_in_ring(double x, double y, const geo::Ring& r) {
+    bool in = false;
+    for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) {
+        const auto& a = r[i];
+        const auto& b = r[j];
+        if ((a.lat > y) != (b.lat > y) && x < (b.lon - a.lon) * (y - a.lat) / (b.lat - a.lat) + a.lon) in = !in;
+    }
+    return in;
+}
+
+bool point_in_polygon(const geo::LonLat& p, const geo::Polygon& poly) {
+    if (poly.rings.empty() || poly.rings[0].size() < 4) return false;
+    if (!point_in_ring(p.lon, p.lat, poly.rings[0])) return false;
+    for (std::size_t i = 1; i < poly.rings.size(); ++i)
+        if (poly.rings[i].size() >= 4 && point_in_ring(p.lon, p.lat, poly.rings[i])) return false;
+    return true;
+}
+
+double cross(const geo::LonLat& o, const geo::LonLat& a, const geo::LonLat& b) {
+    return (a.lon - o.lon) * (b.lat - o.lat) - (a.lat - o.lat) * (b.lon - o.lon);
+}
+
+bool segments_intersect(const geo::LonLat& p1, const geo::LonLat& p2, const geo::LonLat& q1, const geo::LonLat& q2) {
+    const double d1 = cross(q1, q2, p1), d2 = cross(q1, q2, p2), d3 = cross(p1, p2, q1), d4 = cross(p1, p2, q2);
+    if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+    auto on = [](const geo::LonLat& a, const geo::LonLat& b, const geo::LonLat& c, double d) {
+        return d == 0 && std::min(a.lon, b.lon) <= c.lon && c.lon <= std::max(a.lon, b.lon) &&
+               std::min(a.lat, b.lat) <= c.lat && c.lat <= std::max(a.lat, b.lat);
+    };
+    return on(q1, q2, p1, d1) || on(q1, q2, p2, d2) || on(p1, p2, q1, d3) || on(p1, p2, q2, d4);
+}
+
+struct ZoneShape {
+    std::vector<geo::Polygon> polygons;
+    geo::BBox box;
+};
+
+ZoneShape zone_of(const Hazard& h) {
+    ZoneShape z;
+    if (auto* p = std::get_if<geo::Polygon>(&h.area)) z.polygons.push_back(*p);
+    else if (auto* mp = std::get_if<geo::MultiPolygon>(&h.area)) z.polygons = mp->polygons;
+    else throw CostingError("a hazard area must be a Polygon or MultiPolygon");
+    for (const auto& p : z.polygons)
+        for (const auto& r : p.rings)
+            for (const auto& q : r) {
+                if (!geo::is_valid(q)) throw CostingError("hazard area has an invalid position");
+                z.box.extend(q);
+            }
+    if (z.box.empty()) throw CostingError("hazard area is empty");
+    return z;
+}
+
+bool line_touches_zone(const geo::LineString& line, const ZoneShape& z) {
+    for (const auto& poly : z.polygons) {
+        for (const auto& p : line)
+            if (point_in_polygon(p, poly)) return true;
+        for (const auto& ring : poly.rings)
+            for (std::size_t i = 0; i + 1 < ring.size(); ++i)
+                for (std::size_t k = 0; k + 1 < line.size(); ++k)
+                    if (segments_intersect(line[k], line[k + 1], ring[i], ring[i + 1])) return true;
+    }
+    return false;
+}
+
+bool inside_zone(const geo::LonLat& p, const ZoneShape& z) {
+    if (!z.box.contains(p)) return false;
+    for (const auto& poly : z.polygons)
+        if (point_in_polygon(p, poly)) return true;
+    return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-query edge costs: the Costing resolved against the graph once.
+
+struct QueryCost {
+    const RoadGraph::Impl* g = nullptr;
+    Metric metric = Metric::Time;
+    std::vector<std::uint64_t> blocked;   // bit per edge; empty = nothing blocked
+    std::vector<float> factor;            // per edge; empty = all 1
+    std::vector<double> crossing_extra;   // per crossing: waiting time (s), +inf when closed
+    std::vector<float> piece_factor;      // alternatives' penalties; empty = none
+    std::vector<ZoneShape> hard_zones;
+
+    bool is_blocked(std::uint32_t e) const { return !blocked.empty() && (blocked[e >> 6] >> (e & 63)) & 1u; }
+    void block(std::uint32_t e) {
+        if (blocked.empty()) blocked.assign((g->edges.size() + 63) / 64, 0);
+        blocked[e >> 6] |= std::uint64_t(1) << (e & 63);
+    }
+    // What the search minimises.
+    double cost(std::uint32_t e) const {
+        if (is_blocked(e)) return kInf;
+        const EdgeRec& r = g->edges[e];
+        double c = metric == Metric::Time ? r.duration_s : r.length_m;
+        if (r.crossing != kInvalidId) {
+            const double x = crossing_extra[r.crossing];
+            if (!std::isfinite(x)) return kInf;
+            if (metric == Metric::Time) c += x;
+        }
+        if (!factor.empty()) c *= factor[e];
+        if (!piece_factor.empty()) c *= piece_factor[r.piece & ~kReversedBit];
+        return c;
+    }
+    // What a traveller experiences (reported duration includes waiting at crossings).
+    double duration(std::uint32_t e) const {
+        const EdgeRec& r = g->edges[e];
+        return r.duration_s + (r.crossing != kInvalidId ? crossing_extra[r.crossing] : 0.0);
+    }
+};
+
+bool crossing_matches(const Crossing& c, const std::string& key) {
+    const std::string k = lower(key);
+    return lower(c.id) == k || lower(c.name) == k || (!c.name_a.empty() && lower(c.name_a) == k) ||
+           (!c.name_b.empty() && lower(c.name_b) == k);
+}
+
+std::vector<std::size_t> find_crossings(const RoadGraph::Impl& g, const std::string& key) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < g.crossings.size(); ++i)
+        if (crossing_matches(g.crossings[i], key)) out.push_back(i);
+    if (out.empty()) {
+        std::string known;
+        for (const auto& c : g.crossings) {
+            if (known.size() > 300) {
+                known += ", ...";
+                break;
+            }
+            known += (known.empty() ? "" : ", ") + c.name;
+        }
+        throw CostingError("unknown crossing '" + key + "' (known: " + known + ")");
+    }
+    return out;
+}
+
+QueryCost resolve(const RoadGraph::Impl& g, const Costing& costing) {
+    QueryCost q;
+    q.g = &g;
+    q.metric = costing.metric;
+    q.crossing_extra.resize(g.crossings.size());
+    for (std::size_t i = 0; i < g.crossings.size(); ++i) {
+        const Crossing& c = g.crossings[i];
+        q.crossing_extra[i] = costing.default_crossing_penalty_s.value_or(c.penalty_s);
+        if (!c.open) q.crossing_extra[i] = kInf;
+    }
+    for (const auto& [key, seconds] : costing.crossing_penalty_s) {
+        if (!(seconds >= 0)) throw CostingError("crossing penalty for '" + key + "' must be >= 0");
+        for (auto i : find_crossings(g, key))
+            if (std::isfinite(q.crossing_extra[i])) q.crossing_extra[i] = seconds;
+    }
+    if (costing.default_crossing_penalty_s && !(*costing.default_crossing_penalty_s >= 0))
+        throw CostingError("default crossing penalty must be >= 0");
+    for (const auto& key : costing.reopened_crossings)
+        for (auto i : find_crossings(g, key)) {
+            double p = costing.default_crossing_penalty_s.value_or(g.crossings[i].penalty_s);
+            for (const auto& [k, s] : costing.crossing_penalty_s)
+                if (crossing_matches(g.crossings[i], k)) p = s;
+            q.crossing_extra[i] = p;
+        }
+    for (const auto& key : costing.closed_crossings)
+        for (auto i : find_crossings(g, key)) q.crossing_extra[i] = kInf;
+    if (!costing.closed_roads.empty()) {
+        for (std::uint32_t e = 0; e < g.edges.size(); ++e) {
+            const auto road = g.edges[e].road;
+            if (road != kInvalidId && costing.closed_roads.count(g.roads[road].road_id)) q.block(e);
+        }
+    }
+    // Hazards: only pieces in grid cells overlapping the zone's bbox are tested.
+    std::vector<geo::LonLat> shape;
+    std::vector<std::uint32_t> seen;
+    for (const auto& h : costing.hazards) {
+        if (!h.hard && !(h.penalty_factor >= 1.0)) throw CostingError("soft hazard penalty factor must be >= 1");
+        ZoneShape z = zone_of(h);
+        seen.clear();
+        g.for_each_cell(z.box, [&](std::uint32_t cell) {
+            for (std::uint32_t i = g.grid_offsets[cell]; i < g.grid_offsets[cell + 1]; ++i) seen.push_back(g.grid_items[i]);
+        });
+        std::sort(seen.begin(), seen.end());
+        seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+        for (std::uint32_t p : seen) {
+            g.piece_shape(p, shape);
+            geo::BBox b;
+            for (const auto& s : shape) b.extend(s);
+            if (!b.intersects(z.box) || !line_touches_zone(shape, z)) continue;
+            for (std::uint32_t e : {g.pieces[p].edge_fwd, g.pieces[p].edge_bwd}) {
+                if (e == kInvalidId) continue;
+                if (h.hard) {
+                    q.block(e);
+                } else {
+                    if (q.factor.empty()) q.factor.assign(g.edges.size(), 1.0f);
+                    q.factor[e] *= static_cast<float>(h.penalty_factor);
+                }
+            }
+        }
+        if (h.hard) q.hard_zones.push_back(std::move(z));
+    }
+    return q;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapping
+
+struct SnapHit {
+    std::uint32_t piece = kInvalidId;
+    double fraction = 0;  // along the piece's stored direction, by length
+    double distance_m = kInf;
+    geo::LonLat point;
+};
+
+// Closest point of a polyline to p in a local equirectangular frame; fraction is by length.
+SnapHit project(const geo::LonLat& p, const std::vector<geo::LonLat>& line) {
+    const double k = std::cos(p.lat * M_PI / 180.0) * 111319.49, m = 111319.49;
+    double total = 0;
+    std::vector<double> cum(line.size(), 0.0);
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        const double dx = (line[i].lon - line[i - 1].lon) * k, dy = (line[i].lat - line[i - 1].lat) * m;
+        total += std::sqrt(dx * dx + dy * dy);
+        cum[i] = total;
+    }
+    SnapHit best;
+    for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+        const double ax = (line[i].lon - p.lon) * k, ay = (line[i].lat - p.lat) * m;
+        const double bx = (line[i + 1].lon - p.lon) * k, by = (line[i + 1].lat - p.lat) * m;
+        const double vx = bx - ax, vy = by - ay, l2 = vx * vx + vy * vy;
+        double t = l2 > 0 ? -(ax * vx + ay * vy) / l2 : 0.0;
+        t = std::clamp(t, 0.0, 1.0);
+        const double x = ax + t * vx, y = ay + t * vy, d = std::sqrt(x * x + y * y);
+        if (d < best.distance_m) {
+            best.distance_m = d;
+            best.point = {line[i].lon + t * (line[i + 1].lon - line[i].lon), line[i].lat + t * (line[i + 1].lat - line[i].lat)};
+            best.fraction = total > 0 ? (cum[i] + t * (cum[i + 1] - cum[i])) / total : 0.0;
+        }
+    }
+    return best;
+}
+
+// The sub-line of a piece between two fractions (f0 > f1 walks it backwards).
+geo::LineString piece_sub(const RoadGraph::Impl& g, std::uint32_t piece, double f0, double f1) {
+    std::vector<geo::LonLat> shape;
+    g.piece_shape(piece, shape);
+    std::vector<double> cum(shape.size(), 0.0);
+    for (std::size_t i = 1; i < shape.size(); ++i)
+        cum[i] = cum[i - 1] + approx_distance_m(shape[i - 1].lon, shape[i - 1].lat, shape[i].lon, shape[i].lat);
+    const double total = cum.back();
+    auto at = [&](double f) {
+        const double target = f * total;
+        for (std::size_t i = 0; i + 1 < shape.size(); ++i) {
+            if (target <= cum[i + 1] || i + 2 == shape.size()) {
+                const double seg = cum[i + 1] - cum[i];
+                const double t = seg > 0 ? std::clamp((target - cum[i]) / seg, 0.0, 1.0) : 0.0;
+                return geo::LonLat{shape[i].lon + t * (shape[i + 1].lon - shape[i].lon),
+                                   shape[i].lat + t * (shape[i + 1].lat - shape[i].lat)};
+            }
+        }
+        return shape.back();
+    };
+    const bool reverse = f0 > f1;
+    const double lo = std::min(f0, f1), hi = std::max(f0, f1);
+    geo::LineString out{at(lo)};
+    for (std::size_t i = 1; i + 1 < shape.size(); ++i)
+        if (cum[i] > lo * total && cum[i] < hi * total) out.push_back(shape[i]);
+    out.push_back(at(hi));
+    if (reverse) std::reverse(out.begin(), out.end());
+    return out;
+}
+
+bool piece_usable(const RoadGraph::Impl& g, const QueryCost* q, std::uint32_t p) {
+    const PieceRec& pr = g.pieces[p];
+    const std::uint32_t any = pr.edge_fwd != kInvalidId ? pr.edge_fwd : pr.edge_bwd;
+    if (any == kInvalidId || g.edges[any].crossing != kInvalidId) return false;
+    if (!q) return true;
+    return (pr.edge_fwd != kInvalidId && std::isfinite(q->cost(pr.edge_fwd))) ||
+           (pr.edge_bwd != kInvalidId && std::isfinite(q->cost(pr.edge_bwd)));
+}
+
+SnapHit snap(const RoadGraph::Impl& g, const geo::LonLat& p, const QueryCost* q, double max_m) {
+    SnapHit best;
+    if (g.grid_cols == 0) return best;
+    const long cx = static_cast<long>(std::floor((p.lon - g.grid_min_lon) / g.grid_cell));
+    const long cy = static_cast<long>(std::floor((p.lat - g.grid_min_lat) / g.grid_cell));
+    const double cell_m = g.grid_cell * 111319.49 * std::max(std::cos(p.lat * M_PI / 180.0), 0.1);
+    // Distance from p to the grid (when outside it) bounds every ring.
+    const long max_ring = static_cast<long>(std::max(g.grid_cols, g.grid_rows)) + std::labs(cx) + std::labs(cy);
+    std::vector<geo::LonLat> shape;
+    std::unordered_set<std::uint32_t> tested;
+    for (long r = 0; r <= max_ring; ++r) {
+        const double ring_min_m = (r - 1) * cell_m;
+        if (ring_min_m > best.distance_m || ring_min_m > max_m) break;
+        for (long y = cy - r; y <= cy + r; ++y) {
+            if (y < 0 || y >= static_cast<long>(g.grid_rows)) continue;
+            for (long x = cx - r; x <= cx + r; ++x) {
+                if (x < 0 || x >= static_cast<long>(g.grid_cols)) continue;
+                if (std::labs(x - cx) != r && std::labs(y - cy) != r) continue;
+                const auto cell = static_cast<std::uint32_t>(y * g.grid_cols + x);
+                for (std::uint32_t i = g.grid_offsets[cell]; i < g.grid_offsets[cell + 1]; ++i) {
+                    const std::uint32_t piece = g.grid_items[i];
+                    if (!tested.insert(piece).second || !piece_usable(g, q, piece)) continue;
+                    g.piece_shape(piece, shape);
+                    SnapHit h = project(p, shape);
+                    if (h.distance_m < best.distance_m) {
+                        h.piece = piece;
+                        best = h;
+                    }
+                }
+            }
+        }
+    }
+    if (best.distance_m > max_m) return SnapHit{};
+    return best;
+}
+
+Snapped to_snapped(const RoadGraph::Impl& g, const geo::LonLat& input, const SnapHit& h) {
+    Snapped s;
+    s.input = input;
+    s.point = h.point;
+    s.distance_m = geo::geodesic_distance_m(input, h.point);
+    const PieceRec& pr = g.pieces[h.piece];
+    if (pr.edge_fwd != kInvalidId) {
+        s.edge = pr.edge_fwd;
+        s.fraction = h.fraction;
+    } else {
+        s.edge = pr.edge_bwd;
+        s.fraction = 1.0 - h.fraction;
+    }
+    const EdgeRec& e = g.edges[s.edge];
+    s.road_class = static_cast<RoadClass>(e.road_class);
+    if (e.road != kInvalidId) {
+        const RoadRec& r = g.roads[e.road];
+        s.road_id = r.road_id;
+        s.ref = std::string(g.str(r.ref));
+        s.name = std::string(g.str(r.name));
+        s.country = std::string(g.str(r.country));
+    }
+    return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Searches
+
+struct Scratch {
+    const void* owner = nullptr;
+    std::size_t n = 0;
+    std::vector<double> dist;
+    std::vector<std::uint32_t> pred;  // edge into the node, kInvalidId at sources
+    std::vector<std::uint32_t> stamp;
+    std::vector<std::uint32_t> touched;
+    std::uint32_t gen = 0;
+    std::size_t settled = 0;
+
+    void reset(const RoadGraph::Impl& g) {
+        if (owner != &g || n != g.node_count()) {
+            owner = &g;
+            n = g.node_count();
+            dist.assign(n, kInf);
+            pred.assign(n, kInvalidId);
+            stamp.assign(n, 0);
+            gen = 0;
+        }
+        if (++gen == 0) {
+            std::fill(stamp.begin(), stamp.end(), 0);
+            gen = 1;
+        }
+        touched.clear();
+        settled = 0;
+    }
+    double d(std::uint32_t v) const { return stamp[v] == gen ? dist[v] : kInf; }
+    void set(std::uint32_t v, double dv, std::uint32_t e) {
+        if (stamp[v] != gen) {
+            stamp[v] = gen;
+            touched.push_back(v);
+        }
+        dist[v] = dv;
+        pred[v] = e;
+    }
+};
+
+thread_local Scratch tl_scratch;
+thread_local SearchStats tl_stats;
+
+struct Endpoint {
+    std::uint32_t node;
+    double cost;
+};
+
+struct Found {
+    double cost = kInf;
+    int target = -1;  // index into targets
+};
+
+// Landmark lower bound from v to t (triangle inequality, both directions of each landmark).
+struct AltBound {
+    const RoadGraph::Impl& g;
+    const float* from;
+    const float* to;
+    std::size_t L;
+    std::vector<std::pair<std::vector<float>, std::vector<float>>> target_rows;  // (from[t], to[t])
+    std::vector<double> target_offsets;
+
+    AltBound(const RoadGraph::Impl& graph, Metric m, const std::vector<Endpoint>& targets)
+        : g(graph),
+          from(m == Metric::Time ? graph.lm.from_time.ptr : graph.lm.from_dist.ptr),
+          to(m == Metric::Time ? graph.lm.to_time.ptr : graph.lm.to_dist.ptr),
+          L(graph.landmarks()) {
+        for (const auto& t : targets) {
+            target_rows.emplace_back(std::vector<float>(from + t.node * L, from + (t.node + 1) * L),
+                                     std::vector<float>(to + t.node * L, to + (t.node + 1) * L));
+            target_offsets.push_back(t.cost);
+        }
+    }
+    double operator()(std::uint32_t v) const {
+        const float* fv = from + std::size_t(v) * L;
+        const float* tv = to + std::size_t(v) * L;
+        double best = kInf;
+        for (std::size_t t = 0; t < target_rows.size(); ++t) {
+            const auto& [ft, tt] = target_rows[t];
+            double lb = 0;
+            for (std::size_t l = 0; l < L; ++l) {
+                if (std::isfinite(ft[l]) && std::isfinite(fv[l])) lb = std::max(lb, double(ft[l]) - double(fv[l]));
+                if (std::isfinite(tv[l]) && std::isfinite(tt[l])) lb = std::max(lb, double(tv[l]) - double(tt[l]));
+            }
+            best = std::min(best, lb + target_offsets[t]);
+        }
+        return best;
+    }
+};
+
+// One-to-one(ish) search from several sources to several targets: Dijkstra or ALT (A*).
+Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& sources,
+                   const std::vector<Endpoint>& targets, bool use_alt) {
+    const RoadGraph::Impl& g = *q.g;
+    s.reset(g);
+    Found found;
+    if (targets.empty()) return found;
+    std::optional<AltBound> bound;
+    if (use_alt && g.landmarks() > 0) bound.emplace(g, q.metric, targets);
+    auto h = [&](std::uint32_t v) { return bound ? (*bound)(v) : 0.0; };
+    using Item = std::pair<double, std::uint32_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+    for (const auto& src : sources) {
+        if (src.cost < s.d(src.node)) {
+            s.set(src.node, src.cost, kInvalidId);
+            heap.push({src.cost + h(src.node), src.node});
+        }
+    }
+    while (!heap.empty()) {
+        const auto [key, u] = heap.top();
+        heap.pop();
+        if (key >= found.cost) break;
+        const double du = s.d(u);
+        if (key > du + h(u) + 1e-9 * (1 + key)) continue;  // stale entry
+        ++s.settled;
+        for (std::size_t t = 0; t < targets.size(); ++t)
+            if (targets[t].node == u && du + targets[t].cost < found.cost) {
+                found.cost = du + targets[t].cost;
+                found.target = static_cast<int>(t);
+            }
+        for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+            const double w = q.cost(e);
+            if (!std::isfinite(w)) continue;
+            const std::uint32_t v = g.edges[e].target;
+            const double dv = du + w;
+            if (dv < s.d(v)) {
+                const double hv = h(v);
+                if (!std::isfinite(hv)) continue;
+                s.set(v, dv, e);
+                heap.push({dv + hv, v});
+            }
+        }
+    }
+    tl_stats.settled = s.settled;
+    return found;
+}
+
+// Dijkstra tree from the sources until `limit` or until every node in `targets` is settled.
+void tree_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& sources, double limit,
+                 const std::vector<std::uint32_t>& targets = {}) {
+    const RoadGraph::Impl& g = *q.g;
+    s.reset(g);
+    std::unordered_set<std::uint32_t> waiting(targets.begin(), targets.end());
+    const bool until_targets = !targets.empty();
+    using Item = std::pair<double, std::uint32_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+    for (const auto& src : sources)
+        if (src.cost < s.d(src.node)) {
+            s.set(src.node, src.cost, kInvalidId);
+            heap.push({src.cost, src.node});
+        }
+    while (!heap.empty()) {
+        const auto [du, u] = heap.top();
+        heap.pop();
+        if (du > s.d(u)) continue;
+        if (du > limit) break;
+        ++s.settled;
+        if (until_targets) {
+            waiting.erase(u);
+            if (waiting.empty()) break;
+        }
+        for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+            const double w = q.cost(e);
+            if (!std::isfinite(w)) continue;
+            const std::uint32_t v = g.edges[e].target;
+            if (du + w < s.d(v)) {
+                s.set(v, du + w, e);
+                heap.push({du + w, v});
+            }
+        }
+    }
+    tl_stats.settled = s.settled;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Route assembly
+
+struct Anchor {
+    geo::LonLat input;
+    SnapHit hit;
+};
+
+// Ways to leave an origin anchor / to arrive at a destination anchor.
+struct Link {
+    std::uint32_t node;
+    double cost;
+    std::uint32_t edge;  // the directed edge of the snapped piece used
+    double share;        // fraction of that edge travelled
+};
+
+std::vector<Link> departures(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& h) {
+    std::vector<Link> out;
+    const PieceRec& pr = g.pieces[h.piece];
+    if (pr.edge_fwd != kInvalidId && std::isfinite(q.cost(pr.edge_fwd)))
+        out.push_back({pr.node_b, (1 - h.fraction) * q.cost(pr.edge_fwd), pr.edge_fwd, 1 - h.fraction});
+    if (pr.edge_bwd != kInvalidId && std::isfinite(q.cost(pr.edge_bwd)))
+        out.push_back({pr.node_a, h.fraction * q.cost(pr.edge_bwd), pr.edge_bwd, h.fraction});
+    return out;
+}
+
+std::vector<Link> arrivals(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& h) {
+    std::vector<Link> out;
+    const PieceRec& pr = g.pieces[h.piece];
+    if (pr.edge_fwd != kInvalidId && std::isfinite(q.cost(pr.edge_fwd)))
+        out.push_back({pr.node_a, h.fraction * q.cost(pr.edge_fwd), pr.edge_fwd, h.fraction});
+    if (pr.edge_bwd != kInvalidId && std::isfinite(q.cost(pr.edge_bwd)))
+        out.push_back({pr.node_b, (1 - h.fraction) * q.cost(pr.edge_bwd), pr.edge_bwd, 1 - h.fraction});
+    return out;
+}
+
+// A path: partial first edge, whole edges, partial last edge (or one partial edge when direct).
+struct Path {
+    double cost = kInf;
+    std::uint32_t first_edge = kInvalidId;
+    double first_share = 0;
+    std::vector<std::uint32_t> edges;
+    std::uint32_t last_edge = kInvalidId;
+    double last_share = 0;
+    bool direct = false;  // origin and destination on the same piece, no graph search needed
+};
+
+std::vector<std::uint32_t> walk_back(const Scratch& s, const RoadGraph::Impl& g, std::uint32_t node) {
+    std::vector<std::uint32_t> edges;
+    while (s.pred[node] != kInvalidId && s.stamp[node] == s.gen) {
+        const std::uint32_t e = s.pred[node];
+        edges.push_back(e);
+        node = g.edges[e].source;
+    }
+    std::reverse(edges.begin(), edges.end());
+    return edges;
+}
+
+// Origin and destination on the same piece, in a direction the piece allows.
+Path direct_path(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& from, const SnapHit& to) {
+    Path best;
+    if (from.piece == to.piece) {
+        const PieceRec& pr = g.pieces[from.piece];
+        if (from.fraction <= to.fraction && pr.edge_fwd != kInvalidId && std::isfinite(q.cost(pr.edge_fwd))) {
+            best.cost = (to.fraction - from.fraction) * q.cost(pr.edge_fwd);
+            best.first_edge = pr.edge_fwd;
+            best.first_share = to.fraction - from.fraction;
+            best.direct = true;
+        } else if (from.fraction >= to.fraction && pr.edge_bwd != kInvalidId && std::isfinite(q.cost(pr.edge_bwd))) {
+            best.cost = (from.fraction - to.fraction) * q.cost(pr.edge_bwd);
+            best.first_edge = pr.edge_bwd;
+            best.first_share = from.fraction - to.fraction;
+            best.direct = true;
+        }
+    }
+    return best;
+}
+
+Path best_path(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& from, const SnapHit& to, bool alt) {
+    Path best = direct_path(g, q, from, to);
+    const auto dep = departures(g, q, from);
+    const auto arr = arrivals(g, q, to);
+    std::vector<Endpoint> sources, targets;
+    for (const auto& d : dep) sources.push_back({d.node, d.cost});
+    for (const auto& a : arr) targets.push_back({a.node, a.cost});
+    Scratch& s = tl_scratch;
+    const Found f = point_search(s, q, sources, targets, alt);
+    if (f.target >= 0 && f.cost < best.cost) {
+        const Link& a = arr[static_cast<std::size_t>(f.target)];
+        Path p;
+        p.cost = f.cost;
+        p.edges = walk_back(s, g, a.node);
+        const std::uint32_t start = p.edges.empty() ? a.node : g.edges[p.edges.front()].source;
+        // The departure that seeded the start node with the lowest cost.
+        for (const auto& d : dep)  // the piece's two ends differ: one departure per start node
+            if (d.node == start) {
+                p.first_edge = d.edge;
+                p.first_share = d.share;
+            }
+        p.last_edge = a.edge;
+        p.last_share = a.share;
+        best = std::move(p);
+    }
+    return best;
+}
+
+struct Legs {
+    std::vector<Path> paths;
+};
+
+std::string country_of_edge(const RoadGraph::Impl& g, std::uint32_t e) {
+    const EdgeRec& r = g.edges[e];
+    if (r.road != kInvalidId) return std::string(g.str(g.roads[r.road].country));
+    return std::string(g.str(g.node_country[r.target]));
+}
+
+void push_unique(std::vector<std::string>& v, const std::string& s) {
+    if (!s.empty() && (v.empty() || v.back() != s)) v.push_back(s);
+}
+
+void append_line(geo::LineString& out, const geo::LineString& part) {
+    for (const auto& p : part)
+        if (out.empty() || !(out.back() == p)) out.push_back(p);
+}
+
+// Builds the reported Route of consecutive legs.
+Route make_route(const RoadGraph::Impl& g, const QueryCost& q, const std::vector<Anchor>& anchors,
+                 const std::vector<Path>& legs) {
+    Route r;
+    r.snapped_from = anchors.front().hit.point;
+    r.snapped_to = anchors.back().hit.point;
+    auto add_edge = [&](std::uint32_t e, double share) {
+        const EdgeRec& er = g.edges[e];
+        r.distance_m += share * er.length_m;
+        r.duration_s += er.crossing != kInvalidId ? q.duration(e) : share * er.duration_s;
+        r.cost += share * q.cost(e);
+        r.edges.push_back(e);
+        if (er.crossing != kInvalidId) {
+            r.crossings.push_back(g.crossings[er.crossing].name);
+            r.crossing_ids.push_back(g.crossings[er.crossing].id);
+        } else {
+            push_unique(r.refs, std::string(g.str(g.roads[er.road].ref)));
+        }
+        push_unique(r.countries, country_of_edge(g, e));
+    };
+    for (std::size_t i = 0; i < legs.size(); ++i) {
+        const Path& p = legs[i];
+        const SnapHit& from = anchors[i].hit;
+        const SnapHit& to = anchors[i + 1].hit;
+        append_line(r.geometry, {from.point});
+        if (p.direct) {
+            add_edge(p.first_edge, p.first_share);
+            append_line(r.geometry, piece_sub(g, from.piece, from.fraction, to.fraction));
+            continue;
+        }
+        const bool fwd_first = (g.edges[p.first_edge].piece & kReversedBit) == 0;
+        add_edge(p.first_edge, p.first_share);
+        append_line(r.geometry, piece_sub(g, from.piece, from.fraction, fwd_first ? 1.0 : 0.0));
+        for (std::uint32_t e : p.edges) {
+            add_edge(e, 1.0);
+            std::vector<geo::LonLat> shape;
+            g.piece_shape(g.edges[e].piece & ~kReversedBit, shape);
+            if (g.edges[e].piece & kReversedBit) std::reverse(shape.begin(), shape.end());
+            append_line(r.geometry, shape);
+        }
+        const bool fwd_last = (g.edges[p.last_edge].piece & kReversedBit) == 0;
+        add_edge(p.last_edge, p.last_share);
+        append_line(r.geometry, piece_sub(g, to.piece, fwd_last ? 0.0 : 1.0, to.fraction));
+    }
+    if (r.geometry.size() == 1) r.geometry.push_back(r.geometry.front());
+    return r;
+}
+
+// Road length shared by `candidate` with `other`, over the candidate's length.
+double overlap(const RoadGraph::Impl& g, const Route& candidate, const Route& other) {
+    std::unordered_set<std::uint32_t> pieces;
+    for (auto e : other.edges) pieces.insert(g.edges[e].piece & ~kReversedBit);
+    double shared = 0, total = 0;
+    for (auto e : candidate.edges) {
+        const double len = g.edges[e].length_m;
+        total += len;
+        if (pieces.count(g.edges[e].piece & ~kReversedBit)) shared += len;
+    }
+    return total > 0 ? shared / total : 1.0;
+}
+
+std::string explain_no_route(const RoadGraph::Impl& g, const QueryCost& q, const Anchor& from, const Anchor& to) {
+    const auto ca = country_of_edge(g, g.pieces[from.hit.piece].edge_fwd != kInvalidId ? g.pieces[from.hit.piece].edge_fwd
+                                                                                       : g.pieces[from.hit.piece].edge_bwd);
+    const auto cb = country_of_edge(g, g.pieces[to.hit.piece].edge_fwd != kInvalidId ? g.pieces[to.hit.piece].edge_fwd
+                                                                                     : g.pieces[to.hit.piece].edge_bwd);
+    if (!ca.empty() && !cb.empty() && ca != cb) {
+        bool any = false, any_open = false;
+        for (std::size_t i = 0; i < g.crossings.size(); ++i) {
+            const auto& c = g.crossings[i];
+            if (c.country_a != cb && c.country_b != cb) continue;
+            any = true;
+            if (std::isfinite(q.crossing_extra[i]) && c.node_a != kInvalidId) any_open = true;
+        }
+        if (!any) return "no border crossing into " + cb + " is known";
+        if (!any_open) return "every crossing into " + cb + " is closed";
+        return "no road connection from " + ca + " to " + cb + " through the open crossings" +
+               (q.hard_zones.empty() && q.blocked.empty() ? std::string() : " avoiding the closed roads and zones");
+    }
+    return std::string("no road connection between the two points") +
+           (q.hard_zones.empty() && q.blocked.empty() ? "" : " avoiding the closed roads and zones");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+Router::Router(std::shared_ptr<const RoadGraph> graph) : graph_(std::move(graph)) {
+    if (!graph_) throw std::invalid_argument("Router needs a road graph");
+}
+
+SearchStats Router::last_stats() { return tl_stats; }
+
+std::optional<Snapped> Router::nearest(const geo::LonLat& p) const {
+    if (!geo::is_valid(p)) throw std::invalid_argument("not a valid lon/lat position");
+    const auto& g = graph_->impl();
+    const SnapHit h = snap(g, p, nullptr, kInf);
+    if (h.piece == kInvalidId) return std::nullopt;
+    return to_snapped(g, p, h);
+}
+
+RouteResult Router::route(const RouteRequest& request) const {
+    if (request.waypoints.size() < 2) throw std::invalid_argument("a route needs at least two waypoints");
+    if (request.alternatives < 0 || request.alternatives > 10)
+        throw std::invalid_argument("alternatives must be between 0 and 10");
+    for (const auto& w : request.waypoints)
+        if (!geo::is_valid(w)) throw std::invalid_argument("waypoint is not a valid lon/lat position");
+    const auto& g = graph_->impl();
+    QueryCost q = resolve(g, request.costing);
+    const bool alt = request.algorithm == Algorithm::Alt;
+    std::vector<Anchor> anchors;
+    for (std::size_t i = 0; i < request.waypoints.size(); ++i) {
+        const auto& w = request.waypoints[i];
+        const std::string what = i == 0 ? "origin" : i + 1 == request.waypoints.size() ? "destination" : "via point";
+        for (const auto& z : q.hard_zones)
+            if (inside_zone(w, z)) return NoRoute{what + " is inside a hard avoid zone"};
+        const SnapHit h = snap(g, w, &q, request.max_snap_m);
+        if (h.piece == kInvalidId)
+            return NoRoute{what + " is more than " + std::to_string(static_cast<int>(request.max_snap_m / 1000)) +
+                           " km from any usable road"};
+        anchors.push_back({w, h});
+    }
+    std::vector<Path> legs;
+    for (std::size_t i = 0; i + 1 < anchors.size(); ++i) {
+        Path p = best_path(g, q, anchors[i].hit, anchors[i + 1].hit, alt);
+        if (!std::isfinite(p.cost)) return NoRoute{explain_no_route(g, q, anchors[i], anchors[i + 1])};
+        legs.push_back(std::move(p));
+    }
+    std::vector<Route> routes{make_route(g, q, anchors, legs)};
+    if (request.alternatives > 0 && anchors.size() == 2) {
+        // Penalty method: make the edges of found routes dearer and search again.
+        QueryCost penalised = q;
+        penalised.piece_factor.assign(g.piece_count() + 1, 1.0f);
+        const double best_cost = routes.front().cost;
+        for (int iter = 0; iter < 4 * request.alternatives + 4 && static_cast<int>(routes.size()) <= request.alternatives;
+             ++iter) {
+            for (const auto& r : routes)
+                for (auto e : r.edges) penalised.piece_factor[g.edges[e].piece & ~kReversedBit] *= 1.25f;
+            Path p = best_path(g, penalised, anchors[0].hit, anchors[1].hit, alt);
+            if (!std::isfinite(p.cost)) break;
+            Route cand = make_route(g, q, anchors, {p});
+            if (cand.cost > 1.4 * best_cost) break;
+            bool distinct = true;
+            for (const auto& r : routes)
+                if (overlap(g, cand, r) > 0.7) distinct = false;
+            if (distinct) routes.push_back(std::move(cand));
+        }
+    }
+    for (std::size_t i = 0; i < routes.size(); ++i) routes[i].rank = static_cast<int>(i);
+    return routes;
+}
+
+Isochrone Router::isochrone(const geo::LonLat& origin, std::vector<double> hours, const Costing& costing,
+                            double buffer_m) const {
+    if (!geo::is_valid(origin)) throw std::invalid_argument("origin is not a valid lon/lat position");
+    if (hours.empty()) throw std::invalid_argument("isochrone needs at least one hour value");
+    for (double h : hours)
+        if (!(h > 0 && h <= 48)) throw std::invalid_argument("isochrone hours must be in (0, 48]");
+    if (!(buffer_m > 0 && buffer_m <= 50000)) throw std::invalid_argument("isochrone buffer must be in (0, 50000] m");
+    std::sort(hours.begin(), hours.end());
+    hours.erase(std::unique(hours.begin(), hours.end()), hours.end());
+    const auto& g = graph_->impl();
+    Costing time_costing = costing;
+    time_costing.metric = Metric::Time;
+    QueryCost q = resolve(g, time_costing);
+    Isochrone iso;
+    iso.buffer_m = buffer_m;
+    for (const auto& z : q.hard_zones)
+        if (inside_zone(origin, z)) throw std::invalid_argument("origin is inside a hard avoid zone");
+    const SnapHit h = snap(g, origin, &q, 20000.0);
+    if (h.piece == kInvalidId) throw std::invalid_argument("origin is more than 20 km from any usable road");
+    iso.origin = to_snapped(g, origin, h);
+    std::vector<Endpoint> sources;
+    for (const auto& d : departures(g, q, h)) sources.push_back({d.node, d.cost});
+    Scratch& s = tl_scratch;
+    tree_search(s, q, sources, hours.back() * 3600.0);
+    for (double hr : hours) {
+        const double limit = hr * 3600.0;
+        IsochroneBand band;
+        band.hours = hr;
+        geo::MultiLineString reached;
+        // The snapped piece itself, as far as it is reachable.
+        reached.lines.push_back({h.point, h.point});
+        for (std::uint32_t u : s.touched) {
+            const double du = s.d(u);
+            if (!(du < limit)) continue;
+            const geo::LonLat pu{g.positions[u].lon, g.positions[u].lat};
+            for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+                const double w = q.cost(e);
+                if (!std::isfinite(w)) continue;
+                const EdgeRec& er = g.edges[e];
+                const geo::LonLat pv{g.positions[er.target].lon, g.positions[er.target].lat};
+                const double share = std::min(1.0, (limit - du) / std::max(w, 1e-9));
+                // Straight node-to-node pieces: the buffer hides the shape points and GEOS stays fast.
+                if (share >= 1.0) {
+                    if (u < er.target || s.d(er.target) >= limit) reached.lines.push_back({pu, pv});
+                } else {
+                    reached.lines.push_back({pu, {pu.lon + share * (pv.lon - pu.lon), pu.lat + share * (pv.lat - pu.lat)}});
+                }
+                band.reached_km += share * er.length_m / 1000.0;
+            }
+        }
+        band.area = geo::buffer_m(reached, buffer_m, 2);
+        iso.bands.push_back(std::move(band));
+    }
+    return iso;
+}
+
+Matrix Router::matrix(const std::vector<geo::LonLat>& origins, const std::vector<geo::LonLat>& destinations,
+                      const Costing& costing) const {
+    if (origins.empty() || destinations.empty()) throw std::invalid_argument("matrix needs origins and destinations");
+    if (origins.size() * destinations.size() > 250000) throw std::invalid_argument("matrix larger than 250000 cells");
+    const auto& g = graph_->impl();
+    QueryCost q = resolve(g, costing);
+    Matrix m;
+    m.rows = origins.size();
+    m.cols = destinations.size();
+    m.duration_s.assign(m.rows * m.cols, kInf);
+    m.distance_m.assign(m.rows * m.cols, kInf);
+    auto anchor = [&](const geo::LonLat& p) {
+        if (!geo::is_valid(p)) throw std::invalid_argument("matrix position is not a valid lon/lat position");
+        for (const auto& z : q.hard_zones)
+            if (inside_zone(p, z)) return SnapHit{};
+        return snap(g, p, &q, 20000.0);
+    };
+    std::vector<SnapHit> dest;
+    std::vector<std::uint32_t> dest_nodes;
+    for (const auto& d : destinations) {
+        dest.push_back(anchor(d));
+        if (dest.back().piece != kInvalidId)
+            for (const auto& a : arrivals(g, q, dest.back())) dest_nodes.push_back(a.node);
+    }
+    Scratch& s = tl_scratch;
+    for (std::size_t i = 0; i < origins.size(); ++i) {
+        const SnapHit from = anchor(origins[i]);
+        if (from.piece == kInvalidId) continue;
+        const auto dep = departures(g, q, from);
+        std::vector<Endpoint> sources;
+        for (const auto& d : dep) sources.push_back({d.node, d.cost});
+        tree_search(s, q, sources, kInf, dest_nodes);
+        for (std::size_t j = 0; j < dest.size(); ++j) {
+            if (dest[j].piece == kInvalidId) continue;
+            // Same piece: the direct path may win.
+            Path best = direct_path(g, q, from, dest[j]);
+            for (const auto& a : arrivals(g, q, dest[j])) {
+                const double c = s.d(a.node) + a.cost;
+                if (!(c < best.cost)) continue;
+                Path p;
+                p.cost = c;
+                p.edges = walk_back(s, g, a.node);
+                const std::uint32_t start = p.edges.empty() ? a.node : g.edges[p.edges.front()].source;
+                for (const auto& d : dep)
+                    if (d.node == start) {
+                        p.first_edge = d.edge;
+                        p.first_share = d.share;
+                    }
+                p.last_edge = a.edge;
+                p.last_share = a.share;
+                best = std::move(p);
+            }
+            if (!std::isfinite(best.cost)) continue;
+            const Route r = make_route(g, q, {Anchor{origins[i], from}, Anchor{destinations[j], dest[j]}}, {best});
+            m.duration_s[i * m.cols + j] = r.duration_s;
+            m.distance_m[i * m.cols + j] = r.distance_m;
+        }
+    }
+    return m;
+}
+
+}  // namespace aras::routing
