@@ -1,0 +1,92 @@
+// Routing from the page: Tehran → Astara summary numbers, alternatives, re-routing with a closed crossing, unknown place.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
+
+const skip = skipReason();
+if (skip) console.log(`# SKIP: ${skip}`);
+
+const TEHRAN = '51.3890,35.6892';
+const ASTARA_AZ = '48.8760,38.4560';
+
+describe('web map: routes', { skip: skip ?? false }, () => {
+  let server, browser, routeMissing = null;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    routeMissing = notImplemented(await probe(server.url, `/route?from=${TEHRAN}&to=${ASTARA_AZ}`), '/route');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function route(page, from, to, alternatives = 0) {
+    await page.fill('#route-from', from);
+    await page.fill('#route-to', to);
+    await page.fill('#route-alternatives', String(alternatives));
+    await page.click('#route-go');
+    await page.waitForFunction(() => document.querySelector('#route-summary .route-card, #route-summary .hint')
+      || !document.getElementById('error').hidden, null, { timeout: 60000 });
+  }
+
+  test('Tehran → Astara shows a 6–9.5 h route through Astara', async (t) => {
+    if (routeMissing) return t.skip(routeMissing);
+    const { page, context } = await openPage(browser, server.url);
+    try {
+      await route(page, 'Tehran', ASTARA_AZ);
+      assert.equal(await errorShown(page), '', 'error shown for Tehran → Astara');
+      const card = page.locator('#route-summary .route-card[data-rank="0"]');
+      const hours = Number(await card.getAttribute('data-duration-h'));
+      const km = Number(await card.getAttribute('data-distance-km'));
+      assert.ok(hours >= 6 && hours <= 9.5, `duration ${hours} h not in [6, 9.5]`);
+      assert.ok(km > 400 && km < 900, `distance ${km} km implausible for Tehran → Astara`);
+      assert.match(await card.locator('[data-role=crossings]').textContent(), /Astara/i);
+      assert.match(await card.locator('[data-role=duration]').textContent(), /^\d+ h \d\d min$/);
+      await screenshot(page, 'route-tehran-astara');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('alternatives, and closing Astara re-routes through another crossing', async (t) => {
+    if (routeMissing) return t.skip(routeMissing);
+    const { page, context } = await openPage(browser, server.url);
+    try {
+      await route(page, TEHRAN, ASTARA_AZ, 2);
+      assert.equal(await errorShown(page), '');
+      const cards = await page.locator('#route-summary .route-card').count();
+      assert.ok(cards >= 1, 'no route card');
+      await page.locator('#crossing-list li[data-crossing-id="astara"] button').click();
+      await page.waitForFunction(() => {
+        const c = document.querySelector('#route-summary .route-card[data-rank="0"] [data-role=crossings]');
+        return (c && !/Astara–Astara/.test(c.textContent)) || !document.getElementById('error').hidden;
+      }, null, { timeout: 60000 });
+      const err = await errorShown(page);
+      if (err) {
+        // Acceptable only when the service explains there is no other way in.
+        assert.match(err, /route/i, `unexpected error after closing Astara: ${err}`);
+      } else {
+        const crossings = await page.locator('#route-summary .route-card[data-rank="0"] [data-role=crossings]').textContent();
+        assert.doesNotMatch(crossings, /Astara–Astara/, 'still routed through the closed Astara crossing');
+        assert.match(await page.locator('#route-summary').textContent(), /Closed by you: .*Astara/);
+      }
+      await screenshot(page, 'route-astara-closed');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an unknown place is reported in words', async () => {
+    const { page, context } = await openPage(browser, server.url);
+    try {
+      await route(page, 'Qwxzqpt Nowhereville', ASTARA_AZ);
+      const err = await errorShown(page);
+      assert.match(err, /Qwxzqpt Nowhereville/, `the error does not name the unknown place: '${err}'`);
+      assert.match(err, /no place|not found|unknown|matches/i);
+      await screenshot(page, 'route-unknown-place');
+    } finally {
+      await context.close();
+    }
+  });
+});
