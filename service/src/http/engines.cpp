@@ -1,0 +1,64 @@
+#include "aras/service/engines.hpp"
+
+#include <exception>
+
+#include "aras/geo/gazetteer.hpp"
+#include "aras/geo/geoparser.hpp"
+#include "aras/geo/layer_io.hpp"
+#include "aras/routing/road_graph.hpp"
+#include "aras/routing/router.hpp"
+
+namespace aras::service {
+
+namespace {
+bool is_connection_string(const std::string& s) { return s.rfind("PG:", 0) == 0; }
+}  // namespace
+
+std::shared_ptr<const Engines> Engines::load(const EngineOptions& options) {
+    auto e = std::make_shared<Engines>();
+    e->data_dir = options.data_dir;
+    const std::string source =
+        is_connection_string(options.data_dir) ? options.data_dir : geo::shapefile_source(options.data_dir);
+    for (const auto& name : options.layer_names) {
+        try {
+            geo::LoadReport report;
+            e->layers.emplace(name, geo::read_layer(source, name, &report));
+            e->layer_notes[name] = std::to_string(report.read) + " read, " + std::to_string(report.repaired) +
+                                   " repaired, " + std::to_string(report.dropped) + " dropped";
+        } catch (const std::exception& ex) {
+            e->unavailable["layer:" + name] = ex.what();
+        }
+    }
+    // The gazetteer and the road graph come from files; a PostGIS source has neither.
+    if (is_connection_string(options.data_dir)) {
+        e->unavailable["gazetteer"] = "not available from a PostGIS source";
+        e->unavailable["geoparser"] = "not available from a PostGIS source";
+        e->unavailable["routing"] = "not available from a PostGIS source";
+        return e;
+    }
+    try {
+        e->gazetteer = geo::Gazetteer::load(options.data_dir);
+        try {
+            e->geoparser = std::make_shared<const geo::Geoparser>(e->gazetteer);
+        } catch (const std::exception& ex) {
+            e->unavailable["geoparser"] = ex.what();
+        }
+    } catch (const std::exception& ex) {
+        e->unavailable["gazetteer"] = ex.what();
+        e->unavailable["geoparser"] = std::string("needs the gazetteer: ") + ex.what();
+    }
+    try {
+        auto graph = routing::RoadGraph::load_or_build(options.data_dir, options.cache_dir);
+        e->router = std::make_shared<const routing::Router>(std::move(graph));
+    } catch (const std::exception& ex) {
+        e->unavailable["routing"] = ex.what();
+    }
+    return e;
+}
+
+std::string Engines::why_unavailable(const std::string& name) const {
+    auto it = unavailable.find(name);
+    return it == unavailable.end() ? std::string() : it->second;
+}
+
+}  // namespace aras::service
