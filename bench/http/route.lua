@@ -1,11 +1,11 @@
 -- wrk: /route between fixed city pairs of the Aras region (lon,lat), rotated per request.
 local pairs = {
-  {"46.29,38.08", "49.87,40.41"},  -- Tabriz -> Baku
-  {"48.30,38.25", "48.87,38.45"},  -- Ardabil -> Astara (AZ)
+  {"46.29,38.08", "45.41,39.21"},  -- Tabriz -> Nakhchivan (via Jolfa-Julfa)
   {"45.41,39.21", "46.29,38.08"},  -- Nakhchivan -> Tabriz
-  {"44.51,40.18", "45.41,39.21"},  -- Yerevan -> Nakhchivan
-  {"48.85,38.42", "48.87,38.75"},  -- Astara (IR) -> Lankaran
-  {"47.15,39.40", "49.87,40.41"},  -- Aras valley -> Baku
+  {"48.30,38.25", "48.85,38.42"},  -- Ardabil -> Astara (IR)
+  {"48.85,38.42", "48.87,38.45"},  -- Astara (IR) -> Astara (AZ), across the crossing
+  {"46.29,38.08", "48.30,38.25"},  -- Tabriz -> Ardabil
+  {"48.30,38.25", "46.29,38.08"},  -- Ardabil -> Tabriz
 }
 local i = 0
 request = function()
