@@ -30,6 +30,7 @@ struct Place {
     LonLat location;
     std::string source;    // geonames:ID, wof:ID, curated:..., crossing:ID
     std::string crossing_id;  // for kind == "crossing": the id in the crossings layer
+    std::string province;     // first-level division containing the place ("" when unknown)
 };
 
 struct GeocodeQuery {
