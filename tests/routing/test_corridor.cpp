@@ -62,6 +62,24 @@ TEST(Corridor, AstaraAloneTakesTwoDaysForTwelveHundred) {
     EXPECT_DOUBLE_EQ(chosen.people, 1200);
 }
 
+TEST(Corridor, JolfaAtTheSameCapacityTakesHalfTheLoad) {
+    // Astara and Jolfa both at 25/h, reached after t_A and t_J hours of driving. Both crossings
+    // work until the common clearance time T: 25 (T - t_A) + 25 (T - t_J) = 1200.
+    const auto p = plan("tehran_astara_jolfa.json");
+    const auto* astara = crossing(p, "astara");
+    const auto* jolfa = crossing(p, "jolfa");
+    ASSERT_NE(astara, nullptr);
+    ASSERT_NE(jolfa, nullptr);
+    const double expected = (1200.0 / 25.0 + astara->load.first_h + jolfa->load.first_h) / 2.0;
+    EXPECT_NEAR(p.clearance_h, expected, 0.1);  // 0.1 h: whole people at 25/h are 2.4 min each
+    EXPECT_NEAR(astara->load.last_h, jolfa->load.last_h, 0.1);
+    EXPECT_DOUBLE_EQ(astara->load.people + jolfa->load.people, 1200);
+    EXPECT_GT(astara->load.people, jolfa->load.people);  // Astara is nearer, so it starts earlier
+    // Astara alone: first arrival + 48 h; the split saves the better part of a day.
+    EXPECT_NEAR(p.nearest_crossing_clearance_h, astara->load.first_h + 48.0, 0.1);
+    EXPECT_GT(p.nearest_crossing_clearance_h - p.clearance_h, 20.0);
+}
+
 TEST(Corridor, AnotherOpenCrossingSplitsTheDemand) {
     const auto alone = plan("tehran_astara_only.json");
     const auto split = plan("tehran_split.json");
