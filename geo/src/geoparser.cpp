@@ -48,7 +48,8 @@ struct RawMention {
     std::size_t cp_start = 0, cp_end = 0;
     std::size_t byte_start = 0, byte_end = 0;
     Evidence evidence = Evidence::Plain;
-    bool weak = false;  // a common word or a sentence-initial capital: needs the document's support
+    bool weak = false;              // a common word: needs the document's support
+    bool sentence_initial = false;  // a capital that proves nothing (Latin/Cyrillic, first word)
     std::string matched;
     std::vector<Candidate> candidates;
 };
@@ -83,7 +84,7 @@ const char* const kStopWords[] = {
     "azerbaijani", "armenian", "georgian", "persian", "hebrew", "english", "airport", "highway", "station",
     "kurdish", "caspian", "black", "white", "green", "golden", "silver", "salt", "stone", "rock", "sand",
     // Turkish / Azerbaijani
-    "ordu", "mart", "van", "ana", "kale", "gol", "dag", "kent", "koy", "su", "yol", "kapi", "kara", "ak",
+    "ana", "kale", "gol", "dag", "kent", "koy", "su", "yol", "kapi", "kara", "ak",
     "bir", "iki", "ev", "yeni", "orta", "asagi", "yuxari", "kand", "qala", "bala", "boyuk", "kicik", "sahil",
     "liman", "daniz", "deniz", "bazar", "cay", "park", "sinir", "sarhad", "ve", "ile", "bu", "da", "de",
     "haziran", "iyun", "aprel", "may", "gun", "saat", "insan", "millet", "devlet", "dovlat", "xalq", "seher",
@@ -128,6 +129,7 @@ struct Geoparser::Impl {
     const GazetteerIndex* index = nullptr;
     std::unordered_set<std::string, StringHash, std::equal_to<>> stop;
     std::unordered_set<std::string, StringHash, std::equal_to<>> weak;
+    std::vector<std::string> ru_endings, ru_nominative;  // folded (й → и)
 
     // Whether a variant is worth finding in prose, and how strong the name evidence is.
     double eligible(const NameVariant& v, std::string_view key) const {
@@ -145,7 +147,8 @@ struct Geoparser::Impl {
         const auto pop = p.population;
         if (len <= 4 && pop < 50000 && !v.curated) return 0;
         if (in_region) {
-            if (pop >= 1000 || v.curated) return q;
+            // GeoNames towns and cities (district seats included) count even without a population.
+            if (pop >= 1000 || v.curated || k == "town" || k == "city") return q;
             return 0;
         }
         return pop >= 100000 ? q * 0.9 : 0;
@@ -270,11 +273,11 @@ std::vector<Candidate> Geoparser::Impl::inflected(const Token& t, Evidence& evid
         return out;
     }
     if (t.script == Script::Cyrillic && t.capitalised) {
-        for (const char* e : kRussianEndings) {
+        for (const std::string& e : ru_endings) {
             const std::string_view end(e);
             if (k.size() <= end.size() + 6 || k.compare(k.size() - end.size(), end.size(), end) != 0) continue;
             const std::string stem = k.substr(0, k.size() - end.size());
-            for (const char* nom : kRussianNominative) {
+            for (const std::string& nom : ru_nominative) {
                 out = candidates(stem + nom);
                 if (!out.empty()) {
                     evidence = Evidence::Inflected;
@@ -316,7 +319,8 @@ std::vector<RawMention> Geoparser::Impl::find_mentions(std::string_view, const s
         for (std::size_t n = max_n; n >= 1 && !found; --n) {
             bool joinable = true;
             for (std::size_t j = i; j + 1 < i + n; ++j) joinable = joinable && toks[j].joinable_next;
-            if (!joinable) continue;
+            // "شهر آستارا" (the city of Astara) is a mention of Astara, not of a place named "Astara City".
+            if (!joinable || (n > 1 && stop.count(t.key))) continue;
             key = t.key;
             for (std::size_t j = i + 1; j < i + n; ++j) {
                 key.push_back(' ');
@@ -340,7 +344,8 @@ std::vector<RawMention> Geoparser::Impl::find_mentions(std::string_view, const s
             m.byte_end = stem_only ? t.stem_byte_end : toks[m.last].byte_end;
             m.evidence = ev;
             m.candidates = std::move(cands);
-            m.weak = weak.count(key) > 0 || (cased && t.sentence_start && n == 1);
+            m.weak = weak.count(key) > 0;
+            m.sentence_initial = cased && t.sentence_start && n == 1;
             out.push_back(std::move(m));
             i += n;
             found = true;
@@ -357,6 +362,8 @@ Geoparser::Geoparser(std::shared_ptr<const Gazetteer> gazetteer) : impl_(std::ma
     impl_->gazetteer = std::move(gazetteer);
     for (const char* w : kStopWords) impl_->stop.insert(text::fold_key(w));
     for (const char* w : kWeakNames) impl_->weak.insert(text::fold_key(w));
+    for (const char* w : kRussianEndings) impl_->ru_endings.push_back(text::fold_key(w));
+    for (const char* w : kRussianNominative) impl_->ru_nominative.push_back(text::fold_key(w));
 }
 Geoparser::~Geoparser() = default;
 Geoparser::Geoparser(Geoparser&&) noexcept = default;
@@ -424,6 +431,8 @@ GeoparseResult Geoparser::parse(std::string_view utf8_text) const {
         const double doc_support = support(p.country);
         const bool small = (p.kind == "village" || p.kind == "town") && p.population < 10000;
         if (m.weak && doc_support < 0.9) continue;
+        const bool minor = p.kind != "country" && p.kind != "region" && p.population < 100000;
+        if (m.sentence_initial && minor && doc_support < 0.9) continue;
         if (small && m.evidence != Evidence::Plain && doc_support < 0.9) continue;
         double evidence = m.evidence == Evidence::Plain ? 0.95 : (m.evidence == Evidence::Prefixed ? 0.85 : 0.8);
         if (m.weak) evidence -= 0.15;
