@@ -23,6 +23,8 @@
 #include <geos_c.h>
 #include <ogr_api.h>
 
+#include "aras/geo/geodesy.hpp"
+
 namespace aras::geo {
 
 namespace {
@@ -398,8 +400,8 @@ struct RoadRow {
 std::vector<Field> road_fields() {
     return {{"source", FieldType::String},  {"class", FieldType::String},    {"highway", FieldType::String},
             {"ref", FieldType::String},     {"name", FieldType::String},     {"name_loc", FieldType::String},
-            {"oneway", FieldType::Integer}, {"country", FieldType::String},  {"speed_kmh", FieldType::Real},
-            {"road_id", FieldType::Integer}, {"osm_id", FieldType::String}};
+            {"oneway", FieldType::Integer}, {"country", FieldType::String},  {"speed_kmh", FieldType::Integer},
+            {"length_m", FieldType::Real},  {"road_id", FieldType::Integer}, {"osm_id", FieldType::Integer}};
 }
 
 }  // namespace
@@ -475,12 +477,6 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
     std::vector<RoadRow> roads;
     std::vector<Feature> crossings, places, borders, countries;
     std::vector<CountryHint> hints;
-    struct Subdivision {
-        std::string iso2;
-        long long level;
-        MultiPolygon area;
-    };
-    std::vector<Subdivision> subdivisions;
     std::map<std::string, std::unordered_map<std::string, int>> field_index;
 
     auto index_of = [&](OGRLayerH layer) -> const std::unordered_map<std::string, int>& {
@@ -583,9 +579,10 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
                                    {"name_loc", name},
                                    {"oneway", oneway},
                                    {"country", ""},
-                                   {"speed_kmh", speed},
+                                   {"speed_kmh", static_cast<long long>(std::lround(speed))},
+                                   {"length_m", std::round(geodesic_length_m(std::get<LineString>(road.geometry)) * 10) / 10},
                                    {"road_id", 0},
-                                   {"osm_id", r.get("osm_id")}};
+                                   {"osm_id", to_int(r.get("osm_id"))}};
                 roads.push_back({to_int(r.get("osm_id")), std::move(road)});
                 ++progress.roads;
             } else if (r.get("boundary") == "administrative" && r.get("admin_level") == "2" &&
@@ -593,19 +590,16 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
                 const Tags t = r.other_tags();
                 Feature b;
                 b.geometry = points_of(g);
-                b.properties = {{"name", r.get("name_en").empty() ? r.get("name") : r.get("name_en")},
-                                {"left", tag_or(t, "left:country")},
+                b.properties = {{"left", tag_or(t, "left:country")},
                                 {"right", tag_or(t, "right:country")},
+                                {"name_left", tag_or(t, "left:country")},
+                                {"name_right", tag_or(t, "right:country")},
+                                {"kind", "osm admin_level=2"},
+                                {"length_km", std::round(geodesic_length_m(std::get<LineString>(b.geometry))) / 1000},
+                                {"name", r.get("name_en").empty() ? r.get("name") : r.get("name_en")},
                                 {"osm_id", r.get("osm_id")}};
                 borders.push_back(std::move(b));
             }
-        } else if (lname == "multipolygons" && r.get("boundary") == "administrative" && r.get("admin_level") != "2") {
-            // Subdivisions name their country in ISO3166-2 ("AD-07"): the fallback when the country itself is
-            // cut off by the extract.
-            const Tags t = r.other_tags();
-            const std::string code = tag_or(t, "ISO3166-2");
-            const auto dash = code.find('-');
-            if (dash == 2) subdivisions.push_back({code.substr(0, 2), to_int(r.get("admin_level"), 99), multipolygon_of(g)});
         } else if (lname == "multipolygons" && r.get("boundary") == "administrative" && r.get("admin_level") == "2") {
             const Tags t = r.other_tags();
             Feature c;
@@ -626,7 +620,8 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
     OsmLayers out;
 
     // Countries: complete admin_level=2 areas when the extract has them; otherwise the faces closed by the
-    // admin_level=2 boundary ways that contain a place=country node (a small country such as Andorra).
+    // admin_level=2 boundary ways that contain a place=country node. Nothing is guessed from subdivisions: a
+    // partial country would give part of one road network another `country` and the router would split it.
     out.countries = {"countries", {{"iso2", FieldType::String}, {"iso3", FieldType::String}, {"name", FieldType::String}}, {}};
     for (auto& c : countries) {
         auto& mp = std::get<MultiPolygon>(c.geometry);
@@ -656,34 +651,6 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
             }
             std::get<MultiPolygon>(it->second.geometry).polygons.push_back(face);
         }
-    }
-    // Still missing: the union of the country's top-most subdivisions that the extract holds whole.
-    std::map<std::string, long long> top_level;
-    for (const auto& sd : subdivisions) {
-        auto [it, fresh] = top_level.try_emplace(sd.iso2, sd.level);
-        if (!fresh) it->second = std::min(it->second, sd.level);
-    }
-    for (const auto& [iso, level] : top_level) {
-        const bool known = from_faces.count(iso) > 0 ||
-                           std::any_of(out.countries.features.begin(), out.countries.features.end(),
-                                       [&](const Feature& c) { return c.properties["iso2"] == iso; });
-        if (known) continue;
-        MultiPolygon parts;
-        for (const auto& sd : subdivisions)
-            if (sd.iso2 == iso && sd.level == level)
-                parts.polygons.insert(parts.polygons.end(), sd.area.polygons.begin(), sd.area.polygons.end());
-        if (parts.polygons.empty()) continue;
-        GeomPtr all(multipolygon_to_geos(ctx, make_valid_polygons(ctx, parts)), GeomDeleter{ctx});
-        GeomPtr merged(all ? GEOSUnaryUnion_r(ctx, all.get()) : nullptr, GeomDeleter{ctx});
-        if (!merged) continue;
-        Feature f;
-        MultiPolygon mp;
-        collect_polygons(ctx, merged.get(), mp);
-        f.geometry = std::move(mp);
-        f.properties = {{"iso2", iso}, {"iso3", ""}, {"name", iso}};
-        for (const auto& h : hints)
-            if (h.iso2 == iso) f.properties = {{"iso2", iso}, {"iso3", h.iso3}, {"name", h.name}};
-        from_faces.emplace(iso, std::move(f));
     }
     for (auto& [iso, f] : from_faces) {
         auto& mp = std::get<MultiPolygon>(f.geometry);
@@ -743,8 +710,9 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
     }
 
     out.borders = {"borders",
-                   {{"name", FieldType::String}, {"left", FieldType::String}, {"right", FieldType::String},
-                    {"osm_id", FieldType::String}},
+                   {{"left", FieldType::String}, {"right", FieldType::String}, {"name_left", FieldType::String},
+                    {"name_right", FieldType::String}, {"kind", FieldType::String}, {"length_km", FieldType::Real},
+                    {"name", FieldType::String}, {"osm_id", FieldType::String}},
                    {}};
     for (auto& b : borders) {
         for (const char* side : {"left", "right"}) {

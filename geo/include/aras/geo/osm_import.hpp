@@ -35,11 +35,11 @@ struct OsmImportOptions {
 
 // The five layers, in the schema of the embedded dataset (data/README.md); every layer is in EPSG:4326.
 struct OsmLayers {
-    Layer roads;      // source, class, highway, ref, name, oneway, country, speed_kmh, road_id, osm_id
+    Layer roads;      // source, class, highway, ref, name, name_loc, oneway, country, speed_kmh, length_m, road_id, osm_id
     Layer crossings;  // barrier=border_control nodes as Point candidates: id, name, status="candidate", ...
     Layer places;     // place=city|town|village nodes: name, kind, population, country, name_xx..., names (JSON)
     Layer countries;  // admin_level=2 areas: iso2, iso3, name
-    Layer borders;    // admin_level=2 boundary ways (maritime ones left out): name, left, right, osm_id
+    Layer borders;    // admin_level=2 ways (not maritime): left, right, name_left, name_right, kind, length_km, name, osm_id
 };
 
 // Reads a .osm.pbf or .osm file through GDAL's OSM driver. Throws OsmImportError.
