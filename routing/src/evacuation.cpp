@@ -325,8 +325,9 @@ EvacuationPlan plan_evacuation(const EvacuationProblem& p) {
         const double mid = 0.5 * (lo + hi);
         (feasible(p, mid, total) ? hi : lo) = mid;
     }
-    // At the horizon, the cheapest (earliest-across) flow of everyone; pieces of at most T/100.
-    Built b = build(p, hi, std::max(hi / 100.0, 1.0 / 60.0));
+    // At the horizon, the cheapest (earliest-across) flow of everyone; pieces of at most T/20 (the
+    // secondary objective only needs to be roughly right; finer pieces cost quadratically).
+    Built b = build(p, hi, std::max(hi / 20.0, 1.0 / 60.0));
     b.net.min_cost_flow(b.source, b.sink, total, 1e-9);
     for (const auto& link : b.links) plan.people[link.o * p.crossings() + link.c] += b.net.flow_on(link.edge);
     round_people(p, plan.people);
