@@ -86,6 +86,8 @@ GEORGIA_OSM_BBOX = box(43.45, 40.9, 46.0, 41.3)
 # In Nakhchivan the OSM extract is the main source, but it misses some roads (Julfa): Natural
 # Earth roads farther than FILL_DEG from any OSM road fill those gaps.
 FILL_DEG = 0.02
+# A road end touching nothing is joined to a road of the same country this close (by source).
+JOIN_M = {"ne": 250.0, "dcw": 100.0, "osm": 30.0}
 SEAM_M = 3000.0          # a Natural Earth road cut at the Igdir box joins the nearest OSM vertex
 
 
@@ -529,6 +531,80 @@ def separate_networks(roads):
     return out, trimmed
 
 
+def join_dangling_ends(roads):
+    """Moves each road end that touches nothing onto the nearest road of the same country when
+    that road is within JOIN_M[source] (a T-junction the source digitised with a gap, or NE's
+    ~60 m quantisation): onto its nearest vertex, or onto a vertex inserted into it. Returns
+    how many ends were joined per source."""
+    use = Counter()
+    for _, c in roads:
+        for p in c:
+            use[p] += 1
+    by_country = defaultdict(list)
+    for i, (a, c) in enumerate(roads):
+        by_country[a["country"]].append(i)
+    inserts = defaultdict(list)   # road index -> points to insert
+    moves = []                    # (road index, end index, new position)
+    targeted = set()
+    joined = Counter()
+    for iso2 in sorted(by_country):
+        idxs = by_country[iso2]
+        geoms = [LineString(roads[i][1]) for i in idxs]
+        tree = STRtree(geoms)
+        which = {id(g): i for g, i in zip(geoms, idxs)}
+        for i in idxs:
+            a, c = roads[i]
+            tol = JOIN_M.get(a["source"], 0.0)
+            if tol <= 0:
+                continue
+            for end in (0, len(c) - 1):
+                p = c[end]
+                if use[p] > 1 or p in targeted:
+                    continue
+                pt = Point(p)
+                best = None
+                for g in tree.query(pt.buffer(tol / 80000.0)):
+                    j = which[id(g)]
+                    if j == i:
+                        continue
+                    q = g.interpolate(g.project(pt))
+                    d = geod_dist(p, (q.x, q.y))
+                    if d > tol:
+                        continue
+                    # prefer an existing vertex close to the projection
+                    tc = roads[j][1]
+                    v = min(tc, key=lambda t: (geod_dist(p, t), t))
+                    dv = geod_dist(p, v)
+                    cand = (dv, j, v, False) if dv <= tol and dv - d < 5.0 else (d, j, (rnd(q.x), rnd(q.y)), True)
+                    if best is None or cand[:3] < best[:3]:
+                        best = cand
+                if best is None:
+                    continue
+                d, j, q, insert = best
+                if insert:
+                    inserts[j].append(q)
+                moves.append((i, end, q))
+                targeted.add(q)
+                joined[a["source"]] += 1
+    for j, pts in inserts.items():
+        a, c = roads[j]
+        for q in sorted(set(pts)):
+            c = insert_vertex(c, q)
+        roads[j] = (a, c)
+    for i, end, q in moves:
+        a, c = roads[i]
+        c = list(c)
+        # the end is still first/last: insertions never touch a line's ends
+        if end == 0:
+            c[0] = q
+        else:
+            c[-1] = q
+        c = round_line(c)
+        roads[i] = (a, c)
+    roads[:] = [(a, c) for a, c in roads if len(c) >= 2]
+    return dict(joined)
+
+
 # ---------------------------------------------------------------------------------------------
 # crossings and connectors
 
@@ -788,6 +864,8 @@ def main(argv):
             continue
         roads += clip_to(ne, countries[a3], COUNTRIES[a3][0], drops, "ne")
     roads, trimmed = separate_networks(roads)
+    joined = join_dangling_ends(roads)
+    log(f"dangling road ends joined to a nearby road: {joined}")
     log(f"road pieces after clipping: {len(roads)} (trimmed at borders: {trimmed}); dropped {dict(drops)}")
 
     crossings = load_crossings(crossings_csv)
