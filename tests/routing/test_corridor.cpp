@@ -179,3 +179,52 @@ TEST(Corridor, UnknownDestinationCrossingPointsAtIt) {
         EXPECT_EQ(e.pointer(), "/destinations/1");
     }
 }
+
+TEST(Corridor, ExposureOfALinePassingACircle) {
+    // A 10 km circle around (48, 38) and a north-south line 20 km east of its centre. Closed form on a
+    // sphere: nearest approach 20 - 10 = 10 km; within 15 km of the circle = within 25 km of the centre:
+    // chord 2 sqrt(25² - 20²) = 30 km. 1 % tolerance covers the ellipsoid and the 64-gon circle.
+    const geo::LonLat centre{48.0, 38.0};
+    const double dlon = 20.0 / (111.32 * std::cos(38.0 * M_PI / 180.0));
+    const geo::LineString line = {{48.0 + dlon, 37.5}, {48.0 + dlon, 38.0}, {48.0 + dlon, 38.5}};
+    const ExposureModel model({Hazard::circle(centre, 10.0)}, 15.0);
+    const Exposure e = model.measure(line);
+    EXPECT_NEAR(e.min_distance_km, 10.0, 0.15);
+    EXPECT_NEAR(e.length_near_km, 30.0, 0.3);
+    EXPECT_DOUBLE_EQ(e.length_inside_km, 0.0);
+    EXPECT_DOUBLE_EQ(e.near_km, 15.0);
+    // Through the centre: inside for the diameter (20 km), near for 2 × 25 km.
+    const geo::LineString through = {{48.0, 37.5}, {48.0, 38.5}};
+    const Exposure t = model.measure(through);
+    EXPECT_DOUBLE_EQ(t.min_distance_km, 0.0);
+    EXPECT_NEAR(t.length_inside_km, 20.0, 0.2);
+    EXPECT_NEAR(t.length_near_km, 50.0, 0.5);
+    // No hazards: nothing to be exposed to.
+    const Exposure none = ExposureModel({}, 10.0).measure(line);
+    EXPECT_TRUE(std::isinf(none.min_distance_km));
+    EXPECT_DOUBLE_EQ(none.length_near_km, 0.0);
+}
+
+TEST(Corridor, SoftHazardIsCrossedAndMeasured) {
+    // ten_origins.json: a soft 15 km hazard (factor 3) centred on Ardabil, which is also an origin. The
+    // Ardabil origin starts inside, so its chosen route has at least one radius (15 km) inside and
+    // at least radius + exposure_km (25 km) near the hazard; road winding stays below twice that.
+    Scenario s;
+    const auto p = plan("ten_origins.json", &s);
+    ASSERT_EQ(p.origins.size(), 10u);
+    const auto& ardabil = p.origins[2];
+    ASSERT_EQ(s.origins[ardabil.origin].name, "Ardabil");
+    ASSERT_FALSE(ardabil.routes.empty()) << ardabil.no_route;
+    const Exposure& e = ardabil.routes.front().exposure;
+    EXPECT_DOUBLE_EQ(e.min_distance_km, 0.0);
+    EXPECT_GE(e.length_inside_km, 15.0 - 0.5);
+    EXPECT_LE(e.length_inside_km, 30.0);
+    EXPECT_GE(e.length_near_km, 25.0 - 0.5);
+    EXPECT_GE(e.length_near_km, e.length_inside_km);
+    // Every origin is routed and everyone is assigned.
+    double people = 0, assigned = 0;
+    for (const auto& o : s.origins) people += static_cast<double>(o.people);
+    for (const auto& c : p.crossings) assigned += c.load.people;
+    EXPECT_DOUBLE_EQ(assigned, people);
+    EXPECT_LT(p.clearance_h, p.nearest_crossing_clearance_h);
+}
