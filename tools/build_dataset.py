@@ -302,6 +302,54 @@ def load_osm_roads(raw, drops):
     return rows
 
 
+def parse_other_tags(text):
+    """GDAL's OSM driver puts unlisted tags in an hstore string: "k"=>"v","k2"=>"v2"."""
+    tags = {}
+    if not text:
+        return tags
+    for part in text.split('","'):
+        if '"=>"' in part:
+            k, v = part.split('"=>"', 1)
+            tags[k.strip('"')] = v.strip('"')
+    return tags
+
+
+def load_osm_pbf_roads(path, drops):
+    """Roads of any .osm.pbf (GDAL's OSM driver, layer `lines`), normalised like the OSM extract;
+    used by --iran-osm to replace DCW for Iran."""
+    ds = ogr.Open(path)
+    if ds is None:
+        fail(f"cannot open {path}")
+    layer = ds.GetLayerByName("lines")
+    rows = []
+    for ft in layer:
+        highway = ft.GetField("highway")
+        if not highway:
+            continue
+        cls = osm_class(highway)
+        if cls is None:
+            drops[f"pbf highway={highway}"] += 1
+            continue
+        gr = ft.GetGeometryRef()
+        if gr is None:
+            continue
+        tags = parse_other_tags(ft.GetField("other_tags"))
+        line = wkb.loads(bytes(gr.ExportToIsoWkb()))
+        coords = list(line.coords)
+        if tags.get("oneway") == "-1":
+            coords.reverse()
+        rows.append(({
+            "source": "osm",
+            "class": cls,
+            "ref": tags.get("ref", "") or tags.get("int_ref", ""),
+            "name": tags.get("name:en", "") or (ft.GetField("name") or ""),
+            "oneway": 1 if tags.get("oneway") in ("yes", "1", "true", "-1") else 0,
+            "osm_id": int(ft.GetField("osm_id") or 0),
+        }, LineString(coords)))
+    rows.sort(key=lambda r: (r[0]["osm_id"], r[1].coords[0]))
+    return rows
+
+
 def load_dcw_roads(raw, drops):
     rows = []
     for fid, a, g in read_features(os.path.join(raw, "roads", "iran_roads_dcw.gpkg")):
@@ -816,6 +864,8 @@ def main(argv):
     ap.add_argument("--raw", default=os.path.join(repo, "..", "shared", "data", "raw"),
                     help="directory of the raw sources (default: ../shared/data/raw from the repo root)")
     ap.add_argument("--out", default=os.path.join(repo, "data"), help="output data directory (default: <repo>/data)")
+    ap.add_argument("--iran-osm", default=None, metavar="PBF",
+                    help="take Iran's roads from this .osm.pbf instead of the DCW layer")
     ap.add_argument("--crossings", default=None, help="curated crossings CSV (default: OUT/crossings.csv)")
     args = ap.parse_args(argv)
     raw = args.raw
@@ -834,7 +884,11 @@ def main(argv):
 
     drops = Counter()
     osm = load_osm_roads(raw, drops)
-    dcw = load_dcw_roads(raw, drops)
+    if args.iran_osm:
+        dcw = load_osm_pbf_roads(args.iran_osm, drops)
+        log(f"Iran roads from {args.iran_osm}: {len(dcw)}")
+    else:
+        dcw = load_dcw_roads(raw, drops)
     ne, ne_stats = load_ne_roads(raw, drops)
     log(f"roads read: osm {len(osm)}, dcw {len(dcw)}, ne {ne_stats}")
 
