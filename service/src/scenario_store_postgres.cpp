@@ -113,6 +113,8 @@ private:
             conn_.reset();
             throw ScenarioStoreError("cannot connect to the scenario database: " + why);
         }
+        // Server NOTICEs ("relation already exists, skipping") are not for the service's stderr.
+        PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
     }
 
     // A dropped connection (server restart, failover, killed backend) is re-opened once per statement outside
