@@ -419,6 +419,7 @@ bool is_valid(const Geometry& g, std::string* reason) {
 Geometry make_valid(const Geometry& g) {
     if (std::holds_alternative<std::monostate>(g)) return g;
     Geometry clean = sanitized(g);
+    if (bbox_of(clean).empty()) return std::monostate{};
     GeosPtr geom;
     try {
         geom = to_geos(clean);
