@@ -228,6 +228,8 @@ Location resolve_location(const nlohmann::json& value, const Context& ctx, const
         for (const auto& part : parts) {
             if (part.empty() || part.find_first_not_of("0123456789+-.eEnNaAiIfF ") != std::string::npos) numeric = false;
         }
+        // Digits only ("46.29", "46,38,1") are meant as coordinates, so they are checked as such.
+        if (s.find_first_not_of("0123456789+-.eE, ") == std::string::npos) numeric = true;
         if (numeric) return {parse_lonlat(s, what), ""};
         if (s.find_first_not_of(" \t") == std::string::npos) throw ApiError("invalid_parameter", {what, "is empty"});
         if (!ctx.engines.gazetteer)

@@ -32,11 +32,24 @@ std::string web_dir() {
     return dir;
 }
 
-class HttpApi : public ::testing::Test {
+std::string empty_data_dir() {
+    static const std::string dir = [] {
+        auto d = std::filesystem::temp_directory_path() / ("aras_empty_data_" + std::to_string(::getpid()));
+        std::filesystem::create_directories(d);
+        return d.string();
+    }();
+    return dir;
+}
+
+// One server per test suite. HttpCore runs on an empty data directory (starts in a blink, every
+// engine unavailable): transport, limits and validation. HttpApi runs on the embedded dataset.
+class HttpFixture : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() {
-        server_ = new ServerProcess({"--web", web_dir(), "--max-body-bytes", "65536", "--max-waypoints", "5",
-                                     "--max-matrix-cells", "16", "--max-polygon-vertices", "200"});
+    static void start(bool with_data) {
+        std::vector<std::string> args = {"--web", web_dir(), "--max-body-bytes", "65536", "--max-waypoints", "5",
+                                         "--max-matrix-cells", "16", "--max-polygon-vertices", "200"};
+        if (!with_data) args.insert(args.end(), {"--data", empty_data_dir()});
+        server_ = new ServerProcess(args);
         health_ = json::parse(server_->request("GET", "/health").body);
     }
     static void TearDownTestSuite() {
@@ -59,8 +72,17 @@ protected:
     static ServerProcess* server_;
     static json health_;
 };
-ServerProcess* HttpApi::server_ = nullptr;
-json HttpApi::health_;
+ServerProcess* HttpFixture::server_ = nullptr;
+json HttpFixture::health_;
+
+class HttpCore : public HttpFixture {
+protected:
+    static void SetUpTestSuite() { start(false); }
+};
+class HttpApi : public HttpFixture {
+protected:
+    static void SetUpTestSuite() { start(true); }
+};
 
 // An engine that is still a stub reports "not implemented"; only then is its test skipped.
 #define SKIP_IF_NOT_IMPLEMENTED(r)                                                                      \
@@ -70,11 +92,11 @@ json HttpApi::health_;
             GTEST_SKIP() << "engine not implemented yet: " << (r).body;                                 \
     } while (0)
 
-TEST_F(HttpApi, FirstStdoutLineNamesTheBoundAddress) {
+TEST_F(HttpCore, FirstStdoutLineNamesTheBoundAddress) {
     EXPECT_EQ(server_->first_line(), "listening on http://127.0.0.1:" + std::to_string(server_->port()));
 }
 
-TEST_F(HttpApi, HealthReportsLayersAndEngines) {
+TEST_F(HttpCore, HealthReportsLayersAndEngines) {
     auto r = get("/health");
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(r.header("content-type"), "application/json");
@@ -85,7 +107,7 @@ TEST_F(HttpApi, HealthReportsLayersAndEngines) {
     EXPECT_FALSE(r.header("x-request-id").empty());
 }
 
-TEST_F(HttpApi, RequestIdIsEchoedOrGenerated) {
+TEST_F(HttpCore, RequestIdIsEchoedOrGenerated) {
     auto r = server_->request("GET", "/health", "", {"X-Request-Id: evac-42"});
     EXPECT_EQ(r.header("x-request-id"), "evac-42");
     auto bad = server_->request("GET", "/health", "", {"X-Request-Id: <script>"});
@@ -93,13 +115,13 @@ TEST_F(HttpApi, RequestIdIsEchoedOrGenerated) {
     EXPECT_FALSE(bad.header("x-request-id").empty());
 }
 
-TEST_F(HttpApi, UnknownPathIs404WithErrorJson) {
+TEST_F(HttpCore, UnknownPathIs404WithErrorJson) {
     auto r = get("/no/such/thing");
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(error_of(r)["code"], "not_found");
 }
 
-TEST_F(HttpApi, UnsupportedMethodIs405WithAllow) {
+TEST_F(HttpCore, UnsupportedMethodIs405WithAllow) {
     auto r = server_->request("DELETE", "/health");
     EXPECT_EQ(r.status, 405);
     EXPECT_EQ(error_of(r)["code"], "method_not_allowed");
@@ -109,7 +131,7 @@ TEST_F(HttpApi, UnsupportedMethodIs405WithAllow) {
     EXPECT_NE(put.header("allow").find("POST"), std::string::npos);
 }
 
-TEST_F(HttpApi, CorsPreflight) {
+TEST_F(HttpCore, CorsPreflight) {
     auto r = server_->request("OPTIONS", "/route", "",
                               {"Origin: http://example.org", "Access-Control-Request-Method: POST"});
     EXPECT_EQ(r.status, 204);
@@ -118,7 +140,7 @@ TEST_F(HttpApi, CorsPreflight) {
     EXPECT_NE(r.header("access-control-allow-headers").find("Content-Type"), std::string::npos);
 }
 
-TEST_F(HttpApi, BodyOverTheLimitIs413AndServerKeepsServing) {
+TEST_F(HttpCore, BodyOverTheLimitIs413AndServerKeepsServing) {
     auto r = post("/route", std::string(100000, ' '));
     EXPECT_EQ(r.status, 413);
     EXPECT_EQ(error_of(r)["code"], "payload_too_large");
@@ -133,7 +155,7 @@ TEST_F(HttpApi, BodyOverTheLimitIs413AndServerKeepsServing) {
     EXPECT_EQ(get("/health").status, 200);
 }
 
-TEST_F(HttpApi, MalformedJsonIs400) {
+TEST_F(HttpCore, MalformedJsonIs400) {
     for (const char* target : {"/route", "/matrix", "/isochrone", "/geocode"}) {
         auto r = post(target, "{\"from\": [46.3, 38.1],");
         EXPECT_EQ(r.status, 400) << target;
@@ -143,7 +165,7 @@ TEST_F(HttpApi, MalformedJsonIs400) {
     EXPECT_EQ(arr.status, 400);
 }
 
-TEST_F(HttpApi, BadCoordinatesAre400) {
+TEST_F(HttpCore, BadCoordinatesAre400) {
     for (const char* target : {"/reverse?lon=NaN&lat=38", "/reverse?lon=200&lat=38", "/reverse?lon=46&lat=-91",
                                "/reverse?lon=46e&lat=38", "/route?from=nan,38&to=49.8,40.4",
                                "/route?from=46.3,38.1&to=49.8,inf", "/nearest?point=181,0",
@@ -159,7 +181,7 @@ TEST_F(HttpApi, BadCoordinatesAre400) {
     EXPECT_EQ(error_of(strs)["code"], "invalid_coordinates");
 }
 
-TEST_F(HttpApi, MalformedHttpIs400) {
+TEST_F(HttpCore, MalformedHttpIs400) {
     Connection c(server_->port());
     c.send_raw("GARBAGE\r\n\r\n");
     auto r = c.read_response();
@@ -167,7 +189,7 @@ TEST_F(HttpApi, MalformedHttpIs400) {
     EXPECT_EQ(get("/health").status, 200);
 }
 
-TEST_F(HttpApi, StaticFilesWithMimeTypes) {
+TEST_F(HttpCore, StaticFilesWithMimeTypes) {
     auto index = get("/");
     ASSERT_EQ(index.status, 200);
     EXPECT_EQ(index.header("content-type"), "text/html; charset=utf-8");
@@ -180,7 +202,7 @@ TEST_F(HttpApi, StaticFilesWithMimeTypes) {
     EXPECT_EQ(head.header("content-length"), "6");
 }
 
-TEST_F(HttpApi, PathTraversalIsRefused) {
+TEST_F(HttpCore, PathTraversalIsRefused) {
     for (const char* target : {"/../../../etc/passwd", "/js/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
                                "/js/%2E%2E/%2E%2E/etc/passwd", "/..%2f..%2fetc/passwd", "/%5c..%5cetc"}) {
         auto r = get(target);
@@ -192,7 +214,7 @@ TEST_F(HttpApi, PathTraversalIsRefused) {
     EXPECT_EQ(get("/a%00b").status, 400);
 }
 
-TEST_F(HttpApi, KeepAliveServesSeveralRequestsOnOneConnection) {
+TEST_F(HttpCore, KeepAliveServesSeveralRequestsOnOneConnection) {
     Connection c(server_->port());
     for (int i = 0; i < 5; ++i) {
         auto r = c.request("GET", "/health");
@@ -206,7 +228,7 @@ TEST_F(HttpApi, KeepAliveServesSeveralRequestsOnOneConnection) {
     EXPECT_TRUE(last.closed);
 }
 
-TEST_F(HttpApi, MetricsCountRequestsByEndpointAndStatus) {
+TEST_F(HttpCore, MetricsCountRequestsByEndpointAndStatus) {
     get("/health");
     get("/definitely-missing");
     auto r = get("/metrics");
@@ -327,11 +349,20 @@ TEST_F(HttpApi, GeocodeFindsAstara) {
     EXPECT_EQ(fa.status, 200) << fa.body;
 }
 
-TEST_F(HttpApi, GeocodeErrors) {
+TEST_F(HttpCore, GeocodeValidation) {
     EXPECT_EQ(error_of(get("/geocode"))["code"], "missing_parameter");
     EXPECT_EQ(get("/geocode?q=").status, 400);
     EXPECT_EQ(get("/geocode?q=Astara&limit=0").status, 400);
     EXPECT_EQ(get("/geocode?q=Astara&country=Azerbaijan").status, 400);
+    EXPECT_EQ(error_of(get("/reverse?lon=48.87"))["code"], "missing_parameter");
+    // Without a gazetteer file the server still runs and says why.
+    auto r = get("/geocode?q=Astara");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(error_of(r)["code"], "unavailable");
+    EXPECT_EQ(error_of(get("/route?from=Astara&to=Baku"))["code"], "unavailable");
+}
+
+TEST_F(HttpApi, GeocodeUnknownPlaceIs404) {
     if (!engine_loaded("gazetteer")) GTEST_SKIP() << "gazetteer unavailable";
     auto r = get("/geocode?q=Qwxzzptlkq%20Vbnmrtz");
     SKIP_IF_NOT_IMPLEMENTED(r);
@@ -340,7 +371,6 @@ TEST_F(HttpApi, GeocodeErrors) {
 }
 
 TEST_F(HttpApi, ReverseGeocodesAstara) {
-    EXPECT_EQ(error_of(get("/reverse?lon=48.87"))["code"], "missing_parameter");
     auto r = get("/reverse?lon=48.87&lat=38.45");
     SKIP_IF_NOT_IMPLEMENTED(r);
     if (!engine_loaded("gazetteer")) GTEST_SKIP() << "gazetteer unavailable";
@@ -394,7 +424,7 @@ TEST_F(HttpApi, RouteDownloadsAsKml) {
     EXPECT_NE(r.header("content-disposition").find("route.kml"), std::string::npos);
 }
 
-TEST_F(HttpApi, RouteLimitsAndErrors) {
+TEST_F(HttpCore, RouteLimitsAndValidation) {
     // Limits are checked before any engine work.
     auto many = post("/route", R"({"locations": [[46,38],[46.1,38],[46.2,38],[46.3,38],[46.4,38],[46.5,38]]})");
     EXPECT_EQ(many.status, 413);
@@ -402,6 +432,12 @@ TEST_F(HttpApi, RouteLimitsAndErrors) {
     EXPECT_EQ(error_of(get("/route?from=46.29,38.08"))["code"], "missing_parameter");
     EXPECT_EQ(post("/route", R"({"locations": [[46.29, 38.08]]})").status, 400);
     EXPECT_EQ(get("/route?from=46.29,38.08&to=45.41,39.21&format=xlsx").status, 400);
+    auto r = get("/route?from=46.29,38.08&to=45.41,39.21");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(error_of(r)["code"], "unavailable");
+}
+
+TEST_F(HttpApi, RouteRejectsBadCosting) {
     if (!engine_loaded("routing")) GTEST_SKIP() << "routing unavailable";
     auto bad_metric = post("/route", R"({"locations": [[46.29, 38.08], [45.41, 39.21]], "metric": "beauty"})");
     EXPECT_EQ(bad_metric.status, 400);
@@ -413,6 +449,7 @@ TEST_F(HttpApi, RouteLimitsAndErrors) {
                 {"avoid", {{"type", "Polygon"}, {"coordinates", {ring}}}}};
     auto r = post("/route", big.dump());
     EXPECT_EQ(r.status, 413) << r.body;
+    EXPECT_EQ(error_of(r)["code"], "too_many_points");
     // Malformed GeoJSON avoid area.
     auto bad_geo = post("/route", R"({"locations": [[46.29, 38.08], [45.41, 39.21]],
         "avoid": {"type": "Polygon", "coordinates": [[[47, 39], [48, 39], [48, 40]]]}})");
@@ -448,12 +485,17 @@ TEST_F(HttpApi, RouteWithEveryCrossingClosedIsNoRoute) {
     EXPECT_EQ(error_of(r)["code"], "no_route");
 }
 
-TEST_F(HttpApi, IsochroneMatrixNearest) {
+TEST_F(HttpCore, IsochroneAndMatrixValidation) {
     auto too_big = post("/matrix", R"({"origins": [[46,38],[46.1,38],[46.2,38],[46.3,38],[46.4,38]],
                                        "destinations": [[49,40],[49.1,40],[49.2,40],[49.3,40]]})");
     EXPECT_EQ(too_big.status, 413);
     EXPECT_EQ(get("/isochrone?from=46.29,38.08&hours=0").status, 400);
     EXPECT_EQ(get("/isochrone?from=46.29,38.08&hours=-1").status, 400);
+    EXPECT_EQ(get("/isochrone?from=46.29,38.08&hours=1,2,3,4,5,6,7,8,9").status, 400);
+    EXPECT_EQ(get("/nearest?point=46.29").status, 400);
+}
+
+TEST_F(HttpApi, IsochroneMatrixNearest) {
     if (!engine_loaded("routing")) GTEST_SKIP() << "routing unavailable";
     auto iso = get("/isochrone?from=46.29,38.08&hours=1,2");
     SKIP_IF_NOT_IMPLEMENTED(iso);
@@ -467,7 +509,7 @@ TEST_F(HttpApi, IsochroneMatrixNearest) {
     EXPECT_EQ(json::parse(n.body)["geometry"]["type"], "Point");
 }
 
-TEST_F(HttpApi, AnalysisEndpointsAnswer) {
+TEST_F(HttpCore, AnalysisEndpointsAnswer) {
     for (const char* target : {"/corridors", "/compare", "/proximity"}) {
         auto r = post(target, "{}");
         EXPECT_NE(r.status, 404) << target;
@@ -477,7 +519,7 @@ TEST_F(HttpApi, AnalysisEndpointsAnswer) {
 }
 
 TEST(HttpServer, SlowClientIsCutOffAndOthersAreServed) {
-    ServerProcess server({"--read-timeout-ms", "300"});
+    ServerProcess server({"--read-timeout-ms", "300", "--data", empty_data_dir()});
     Connection slow(server.port());
     slow.send_raw("GET /health HTTP/1.1\r\nHo");
     EXPECT_TRUE(slow.wait_closed(5000));
@@ -487,7 +529,7 @@ TEST(HttpServer, SlowClientIsCutOffAndOthersAreServed) {
 }
 
 TEST(HttpServer, SigtermLetsTheInFlightRequestFinish) {
-    ServerProcess server({"--shutdown-grace-ms", "5000"});
+    ServerProcess server({"--shutdown-grace-ms", "5000", "--data", empty_data_dir()});
     Connection idle(server.port());
     ASSERT_EQ(idle.request("GET", "/health").status, 200);
     Connection inflight(server.port());

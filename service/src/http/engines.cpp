@@ -1,6 +1,7 @@
 #include "aras/service/engines.hpp"
 
 #include <exception>
+#include <future>
 
 #include "aras/geo/gazetteer.hpp"
 #include "aras/geo/geoparser.hpp"
@@ -17,8 +18,18 @@ bool is_connection_string(const std::string& s) { return s.rfind("PG:", 0) == 0;
 std::shared_ptr<const Engines> Engines::load(const EngineOptions& options) {
     auto e = std::make_shared<Engines>();
     e->data_dir = options.data_dir;
-    const std::string source =
-        is_connection_string(options.data_dir) ? options.data_dir : geo::shapefile_source(options.data_dir);
+    const bool postgis = is_connection_string(options.data_dir);
+    // The gazetteer and the road graph come from files; a PostGIS source has neither. They load on
+    // their own threads while the layers are read here: start-up is bounded by the slowest one.
+    std::future<std::shared_ptr<const geo::Gazetteer>> gazetteer;
+    std::future<std::shared_ptr<const routing::Router>> router;
+    if (!postgis) {
+        gazetteer = std::async(std::launch::async, [dir = options.data_dir] { return geo::Gazetteer::load(dir); });
+        router = std::async(std::launch::async, [dir = options.data_dir, cache = options.cache_dir] {
+            return std::make_shared<const routing::Router>(routing::RoadGraph::load_or_build(dir, cache));
+        });
+    }
+    const std::string source = postgis ? options.data_dir : geo::shapefile_source(options.data_dir);
     for (const auto& name : options.layer_names) {
         try {
             geo::LoadReport report;
@@ -29,15 +40,14 @@ std::shared_ptr<const Engines> Engines::load(const EngineOptions& options) {
             e->unavailable["layer:" + name] = ex.what();
         }
     }
-    // The gazetteer and the road graph come from files; a PostGIS source has neither.
-    if (is_connection_string(options.data_dir)) {
+    if (postgis) {
         e->unavailable["gazetteer"] = "not available from a PostGIS source";
         e->unavailable["geoparser"] = "not available from a PostGIS source";
         e->unavailable["routing"] = "not available from a PostGIS source";
         return e;
     }
     try {
-        e->gazetteer = geo::Gazetteer::load(options.data_dir);
+        e->gazetteer = gazetteer.get();
         try {
             e->geoparser = std::make_shared<const geo::Geoparser>(e->gazetteer);
         } catch (const std::exception& ex) {
@@ -48,8 +58,7 @@ std::shared_ptr<const Engines> Engines::load(const EngineOptions& options) {
         e->unavailable["geoparser"] = std::string("needs the gazetteer: ") + ex.what();
     }
     try {
-        auto graph = routing::RoadGraph::load_or_build(options.data_dir, options.cache_dir);
-        e->router = std::make_shared<const routing::Router>(std::move(graph));
+        e->router = router.get();
     } catch (const std::exception& ex) {
         e->unavailable["routing"] = ex.what();
     }
