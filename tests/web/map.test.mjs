@@ -32,7 +32,11 @@ describe('web map: layers and crossings', { skip: skip ?? false }, () => {
       const hasMap = await page.evaluate(() => window.aras.map.hasMap);
       if (hasMap) {
         assert.ok(await page.locator('#map canvas').isVisible(), 'map canvas not visible');
-        const drawn = await page.evaluate(() => window.aras.map.map.querySourceFeatures('roads').length);
+        const drawn = await page.evaluate(async () => {
+          const m = window.aras.map.map;
+          await new Promise((r) => { m.once('idle', r); m.triggerRepaint(); setTimeout(r, 15000); });
+          return m.querySourceFeatures('roads').length;
+        });
         assert.ok(drawn > 0, 'no road drawn on the map');
       } else {
         assert.ok(await page.locator('#map-message').isVisible(), 'no WebGL and no message saying so');

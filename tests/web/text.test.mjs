@@ -37,7 +37,7 @@ describe('web map: search and documents', { skip: skip ?? false }, () => {
       assert.ok(await items.count() >= 1);
       assert.ok(await page.locator('#search-q').evaluate((e) => e.matches(':dir(rtl)')), 'Hebrew input not RTL');
       // The matched Hebrew variant (or the name) is shown with its own right-to-left direction.
-      const rtl = await page.locator('#search-results li [dir=auto]').evaluateAll((els) =>
+      const rtl = await page.locator('#search-results li [data-role=matched]').evaluateAll((els) =>
         els.filter((e) => /[\u0590-\u05FF]/.test(e.textContent)).map((e) => e.matches(':dir(rtl)')));
       assert.ok(rtl.length >= 1, 'no Hebrew text shown in the suggestions');
       assert.ok(rtl.every(Boolean), 'Hebrew text in the suggestions is not displayed right-to-left');

@@ -88,36 +88,33 @@ export async function collection(id, limit = 10000) {
   return request(`/collections/${encodeURIComponent(id)}/items`, { query: { limit } });
 }
 
-// The query of /route for the page's state: endpoints as lon,lat, closures and hazards of the planner.
-export function routeQuery({ from, to, alternatives = 0, closed = [], reopened = [], hazards = [] }) {
-  const query = {
-    from: formatLonLat(from),
-    to: formatLonLat(to),
-    alternatives: alternatives || undefined,
-    closed_crossings: closed.length ? closed : undefined,
-    reopened_crossings: reopened.length ? reopened : undefined,
-  };
-  if (hazards.length) query.hazards = JSON.stringify(hazardCollection(hazards));
-  return query;
-}
-
-// Hazards as the service takes them: a FeatureCollection of polygons with hard / penalty_factor properties.
-export function hazardCollection(hazards) {
+// The JSON body of POST /route (docs/openapi.yaml: Location + Costing) for the page's state.
+export function routeBody({ from, to, alternatives = 0, closed = [], reopened = [], hazards = [] }) {
   return {
-    type: 'FeatureCollection',
-    features: hazards.map((h) => ({ type: 'Feature', geometry: h.geometry,
-      properties: { name: h.name, hard: h.hard, penalty_factor: h.penalty_factor } })),
+    from, to,
+    ...(alternatives ? { alternatives } : {}),
+    ...costingOf({ closed, reopened, hazards }),
   };
 }
 
-export const route = (params, opts = {}) => request('/route', { query: routeQuery(params), ...opts });
-
-export function isochroneQuery({ from, hours, closed = [], hazards = [] }) {
-  const query = { from: formatLonLat(from), hours, closed_crossings: closed.length ? closed : undefined };
-  if (hazards.length) query.hazards = JSON.stringify(hazardCollection(hazards));
-  return query;
+// Costing members: crossings the planner closed or reopened, hazard areas (hard, or soft with a factor).
+function costingOf({ closed = [], reopened = [], hazards = [] }) {
+  const c = {};
+  if (closed.length) c.closed_crossings = closed;
+  if (reopened.length) c.reopened_crossings = reopened;
+  if (hazards.length) {
+    c.hazards = hazards.map((h) => ({ area: h.geometry, name: h.name, hard: h.hard,
+      ...(h.hard ? {} : { penalty_factor: h.penalty_factor }) }));
+  }
+  return c;
 }
-export const isochrone = (params) => request('/isochrone', { query: isochroneQuery(params) });
+
+export const route = (params, opts = {}) => request('/route', { method: 'POST', body: routeBody(params), ...opts });
+
+export function isochroneBody({ from, hours, closed = [], reopened = [], hazards = [] }) {
+  return { from, hours, ...costingOf({ closed, reopened, hazards }) };
+}
+export const isochrone = (params) => request('/isochrone', { method: 'POST', body: isochroneBody(params) });
 
 export const geoparse = (text) => request('/geoparse', { method: 'POST', body: { text } });
 export const corridors = (scenario) => request('/corridors', { method: 'POST', body: scenario });

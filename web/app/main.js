@@ -112,7 +112,7 @@ async function suggest() {
       };
       return el('li', {},
         el('span', { className: 'name', dir: 'auto' }, p.name ?? '?',
-          p.matched && p.matched !== p.name ? el('span', { className: 'meta', dir: 'auto' }, ` (${p.matched})`) : null,
+          p.matched && p.matched !== p.name ? el('span', { className: 'meta', dir: 'auto', 'data-role': 'matched' }, p.matched) : null,
           el('span', { className: 'meta' }, ` ${[p.kind, p.country].filter(Boolean).join(' · ')}`)),
         el('button', { type: 'button', className: 'small', onclick: () => mapView.flyTo(f.geometry.coordinates, 10),
           'aria-label': `Show ${p.name} on the map` }, 'Show'),
@@ -158,7 +158,7 @@ async function runRoute() {
       throw e;
     }
     renderRoute(fc);
-    setResult('route', 'aras-route', fc, { path: '/route', method: 'GET', query: api.routeQuery(params) });
+    setResult('route', 'aras-route', fc, { path: '/route', method: 'POST', body: api.routeBody(params) });
   });
 }
 
@@ -296,14 +296,14 @@ async function runIsochrone() {
     const origin = await resolvePlace($('iso-from').value, 'isochrone origin');
     const hours = $('iso-hours').value.split(/[ ,;]+/).map(Number).filter((h) => h > 0);
     if (!hours.length) throw new Error('Give one or more positive numbers of hours, e.g. 1,2,4.');
-    const params = { from: origin.lonLat, hours, closed: [...state.closed], hazards: state.hazards };
+    const params = { from: origin.lonLat, hours, closed: [...state.closed], reopened: [...state.reopened], hazards: state.hazards };
     const fc = await api.isochrone(params);
     mapView.setData('isochrones', fc);
     mapView.fitTo(fc);
     $('iso-summary').replaceChildren(...(fc.features ?? []).map((f) => el('div', { 'data-hours': f.properties?.hours },
       `${f.properties?.hours} h: ${f.properties?.reached_km !== undefined ? fmtKm(f.properties.reached_km) + ' of road reached' : 'area shown'}`)));
     setResult(`isochrones from ${origin.label}`, 'aras-isochrone', fc,
-      { path: '/isochrone', method: 'GET', query: api.isochroneQuery(params) });
+      { path: '/isochrone', method: 'POST', body: api.isochroneBody(params) });
   });
 }
 
@@ -372,17 +372,55 @@ async function runCorridors() {
     const fc = await api.corridors(scenario);
     mapView.setData('corridors', fc);
     mapView.fitTo(fc);
-    const routes = (fc.features ?? []).filter((f) => f.geometry?.type === 'LineString' || f.properties?.duration_h !== undefined);
-    const rows = routes.filter((f) => (f.properties?.rank ?? 0) === 0).map((f) => {
-      const p = f.properties ?? {};
-      return { origin: p.origin, crossing: p.destination ?? p.crossing, duration: fmtHours(p.duration_h),
-        distance: fmtKm(p.distance_km), people: p.people };
-    });
-    $('corridor-summary').replaceChildren(
-      el('h3', {}, 'Routes'), rows.length ? jsonTable(rows) : el('p', { className: 'hint' }, 'No routes in the answer.'),
-      el('h3', {}, 'Per crossing load and clearance'), jsonTable(fc.summary ?? null));
+    renderCorridors(fc);
     setResult('corridors', 'aras-corridors', fc, { path: '/corridors', method: 'POST', body: scenario });
   });
+}
+
+// The evacuation plan: routes that carry people, then per-crossing load and clearance (the `summary` member).
+function renderCorridors(fc) {
+  const routes = (fc.features ?? []).filter((f) => f.geometry?.type === 'LineString');
+  const used = routes.filter((f) => (f.properties?.people ?? 0) > 0 || f.properties?.role === 'chosen');
+  const rows = used.map((f) => {
+    const p = f.properties ?? {};
+    return { origin: p.origin, crossing: p.destination_crossing ?? p.crossings?.join(', '), role: p.role,
+      people: p.people, travel: fmtHours(p.travel_h ?? p.duration_h), 'incl. wait': fmtHours(p.duration_h),
+      distance: fmtKm(p.distance_km) };
+  });
+  const summary = fc.summary ?? {};
+  const crossings = (summary.crossings ?? []).map((c) => ({ crossing: c.name ?? c.id, people: c.people,
+    'capacity /h': c.capacity_per_h, 'first across': fmtHours(c.first_across_h), clearance: fmtHours(c.clearance_h) }));
+  const rest = Object.fromEntries(Object.entries(summary).filter(([k]) => !['crossings', 'clearance_h'].includes(k)));
+  const scroll = (node) => el('div', { className: 'scroll' }, node);
+  $('corridor-summary').replaceChildren(
+    Number.isFinite(summary.clearance_h)
+      ? el('p', { className: 'big', 'data-clearance-h': summary.clearance_h }, `Everyone across after ${fmtHours(summary.clearance_h)}`)
+      : null,
+    el('h3', {}, 'Routes used'), rows.length ? scroll(jsonTable(rows)) : el('p', { className: 'hint' }, 'No routes in the answer.'),
+    el('h3', {}, 'Load and clearance per crossing'),
+    crossings.length ? scroll(jsonTable(crossings)) : el('p', { className: 'hint' }, 'No per-crossing summary in the answer.'),
+    Object.keys(rest).length ? el('details', {}, el('summary', {}, 'More of the summary'), scroll(jsonTable(rest))) : null);
+}
+
+// "What if": clearance A → B, then per-crossing and per-origin changes; anything else in a details block.
+function renderComparison(r) {
+  const scroll = (node) => el('div', { className: 'scroll' }, node);
+  const sign = (x, unit) => (Number.isFinite(x) ? `${x > 0 ? '+' : ''}${Math.round(x * 100) / 100} ${unit}` : '—');
+  const origins = (r.origins ?? []).map((o) => ({ origin: o.origin, 'A via': o.a?.destination_crossing, 'B via': o.b?.destination_crossing,
+    'A time': fmtHours(o.a?.duration_h), 'B time': fmtHours(o.b?.duration_h), 'Δ time': sign(o.change?.duration_h, 'h'),
+    'Δ distance': sign(o.change?.distance_km, 'km') }));
+  const crossings = (r.crossings ?? []).map((c) => ({ crossing: c.name ?? c.id, 'people A': c.people_a, 'people B': c.people_b,
+    change: sign(c.change, '') }));
+  const known = ['a', 'b', 'clearance_change_h', 'origins', 'crossings'];
+  const rest = Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => !known.includes(k)));
+  $('compare-summary').replaceChildren(
+    el('h3', {}, 'B compared with A'),
+    Number.isFinite(r.a?.clearance_h) ? el('p', { className: 'big', 'data-clearance-change-h': r.clearance_change_h },
+      `Everyone across: A ${fmtHours(r.a.clearance_h)} → B ${fmtHours(r.b?.clearance_h)} (${sign(r.clearance_change_h, 'h')})`) : null,
+    origins.length ? scroll(jsonTable(origins)) : null,
+    crossings.length ? el('h3', {}, 'People per crossing') : null,
+    crossings.length ? scroll(jsonTable(crossings)) : null,
+    Object.keys(rest).length || !origins.length ? el('details', {}, el('summary', {}, 'Full comparison'), scroll(jsonTable(origins.length ? rest : r))) : null);
 }
 
 async function runCompare() {
@@ -390,7 +428,7 @@ async function runCompare() {
     const a = readScenario('scenario-a');
     const b = readScenario('scenario-b');
     const result = await api.compare(a, b);
-    $('compare-summary').replaceChildren(el('h3', {}, 'B compared with A'), jsonTable(result));
+    renderComparison(result);
     if (result?.type === 'FeatureCollection') mapView.setData('corridors', result);
     setResult('comparison', 'aras-compare', result, { path: '/compare', method: 'POST', body: { a, b } });
   });

@@ -18,7 +18,7 @@ export function defaultScenario() {
 function scenarioHazard(h) {
   const common = { name: h.name, hard: h.hard, ...(h.hard ? {} : { penalty_factor: h.penalty_factor }) };
   if (h.centre && h.radius_km) return { point: h.centre, radius_km: h.radius_km, ...common };
-  return { polygon: h.geometry, ...common };
+  return { geometry: h.geometry, ...common };
 }
 
 export function scenarioWithMapState(scenario, state) {
