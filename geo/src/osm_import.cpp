@@ -610,7 +610,7 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
                             {"name", r.get("name_en").empty() ? name : r.get("name_en")}};
             countries.push_back(std::move(c));
         }
-        if (options.progress && progress.features_read % 20000 == 0) options.progress(progress);
+        if (options.progress && progress.features_read % 4096 == 0) options.progress(progress);
     }
     if (!errors.failures.empty()) throw OsmImportError(path + ": unreadable OSM data: " + errors.failures.front());
     if (progress.features_read == 0) throw OsmImportError(path + ": no OSM features (empty or not an OSM file)");

@@ -35,7 +35,9 @@ public:
         const auto now = Clock::now();
         const double secs = std::chrono::duration<double>(now - start_).count();
         const double rate = secs > 0 ? static_cast<double>(p.features_read) / secs : 0.0;
-        if (!tty_ && !p.done && now - last_ < std::chrono::seconds(2)) return;
+        // A terminal is redrawn ten times a second at most; a log gets a line every two seconds.
+        const auto every = tty_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(2000);
+        if (!p.done && now - last_ < every) return;
         last_ = now;
         char line[256];
         const int pct = static_cast<int>(p.fraction * 100.0 + 0.5);
