@@ -692,7 +692,9 @@ class RoadIndex:
             geoms = [g for _, g in items]
             self.trees[iso2] = (STRtree(geoms), {id(g): i for i, g in items})
 
-    def nearest(self, iso2, p, search_deg=0.5):
+    def nearest(self, iso2, p, search_deg=0.5, inside=None):
+        """(distance m, road index, point) of the nearest road point of iso2; with `inside` (a
+        prepared polygon) only points whose straight connector from p stays inside it."""
         if iso2 not in self.trees:
             return None
         tree, ids = self.trees[iso2]
@@ -700,10 +702,27 @@ class RoadIndex:
         best = None
         for g in tree.query(pt.buffer(search_deg)):
             q = nearest_points(pt, g)[1]
-            d = geod_dist(p, (q.x, q.y))
-            cand = (d, ids[id(g)], (q.x, q.y))
-            if best is None or cand < best:
-                best = cand
+            cands = [(q.x, q.y)]
+            if inside is not None and not inside.contains(LineString([p, cands[0]])):
+                # the straight line leaves the country: try the road's vertices instead
+                cands = sorted(g.coords, key=lambda v: (v[0] - p[0]) ** 2 + (v[1] - p[1]) ** 2)
+                cands = [v for v in cands if inside.contains(LineString([p, v]))][:1]
+            for c in cands:
+                cand = (geod_dist(p, c), ids[id(g)], c)
+                if best is None or cand < best:
+                    best = cand
+        return best
+
+    def nearest_other(self, iso2, p, search_deg=0.05):
+        """Distance in metres to the nearest road of any country but iso2 (inf when none near)."""
+        best = math.inf
+        pt = Point(p)
+        for other, (tree, _) in self.trees.items():
+            if other == iso2:
+                continue
+            for g in tree.query(pt.buffer(search_deg)):
+                q = nearest_points(pt, g)[1]
+                best = min(best, geod_dist(p, (q.x, q.y)))
         return best
 
 
@@ -740,14 +759,19 @@ def build_crossings(crossings, countries_by_iso2, roads):
                 d = geod_dist(gate, nearest_points(gpt, area)[1].coords[0])
                 if d > 1000.0:
                     fail(f"crossing {r['id']}: gate {side} {gate} is {d:.0f} m outside {iso2}")
-            nearest = index.nearest(iso2, gate)
+            # A connector must not cut through a neighbour (the Aras bends around Nurduz).
+            local = area.intersection(gpt.buffer(0.5)).buffer(0.001)
+            nearest = index.nearest(iso2, gate, inside=prep(local))
             if nearest is None:
-                fail(f"crossing {r['id']}: no road in {iso2}")
+                fail(f"crossing {r['id']}: no road in {iso2} reachable inside {iso2}")
             d, road_idx, q = nearest
+            other_d = index.nearest_other(iso2, gate)
             if d > MAX_CONNECTOR_M:
                 fail(f"crossing {r['id']}: gate {side} ({iso2}) is {d / 1000:.1f} km from the "
                      f"nearest {iso2} road, over the {MAX_CONNECTOR_M / 1000:.0f} km connector limit")
-            if d <= GATE_SNAP_M:
+            # No connector when a road of the gate's country is within the snap tolerance, unless a
+            # road of another country is nearer (a router would snap the gate to the wrong side).
+            if d <= GATE_SNAP_M and d < other_d:
                 conn[side] = 0.0
                 continue
             a, c = roads[road_idx]

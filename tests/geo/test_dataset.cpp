@@ -172,15 +172,22 @@ TEST(Dataset, RoadAttributesAreNormalised) {
 }
 
 TEST(Dataset, MajorCitiesLieNearARoad) {
-    const std::vector<std::pair<std::string, LonLat>> cities = {
-        {"Tehran", {51.389, 35.6892}},
-        {"Baku", {49.8671, 40.4093}},
-        {"Yerevan", {44.5126, 40.1811}},
-        {"Nakhchivan", {45.4129, 39.2089}},
+    struct City {
+        const char* name;
+        LonLat at;
+        double within_m;
     };
-    for (const auto& [name, p] : cities) {
-        auto [idx, d] = nearest_road(p, 0.1);
-        EXPECT_LT(d, 3000.0) << name;
+    // Baku has only Natural Earth roads, the nearest 3.4 km from the centre (measured on the
+    // raw source: NE 1:10m stops at the city's edge), hence its wider bound.
+    const std::vector<City> cities = {
+        {"Tehran", {51.389, 35.6892}, 3000.0},
+        {"Baku", {49.8671, 40.4093}, 4000.0},
+        {"Yerevan", {44.5126, 40.1811}, 3000.0},
+        {"Nakhchivan", {45.4129, 39.2089}, 3000.0},
+    };
+    for (const auto& c : cities) {
+        auto [idx, d] = nearest_road(c.at, 0.1);
+        EXPECT_LT(d, c.within_m) << c.name;
     }
 }
 
@@ -212,8 +219,12 @@ TEST(Dataset, KnownGapsNeedConnectors) {
     // Measured facts of the sources: NE has no road within 15 km of the Azerbaijani gate of
     // Bilasuvar, and no Iranian source comes within 5 km of Nurduz.
     for (const auto& f : layer("crossings").features) {
-        if (str(f, "id") == "bilesuvar") EXPECT_GT(num(f, "conn_b_m"), 15000.0);
-        if (str(f, "id") == "nurduz") EXPECT_GT(num(f, "conn_a_m"), 5000.0);
+        if (str(f, "id") == "bilesuvar") {
+            EXPECT_GT(num(f, "conn_b_m"), 15000.0);
+        }
+        if (str(f, "id") == "nurduz") {
+            EXPECT_GT(num(f, "conn_a_m"), 5000.0);
+        }
     }
     for (const auto& f : layer("connectors").features) {
         EXPECT_EQ(num(f, "connector"), 1);
