@@ -85,9 +85,18 @@ export async function launchBrowser() {
 
 // A fresh page on the served web client, waited until its base layers are loaded (or failed visibly).
 // Requests leaving loopback are aborted and recorded: the page must need no internet.
-export async function openPage(browser, url, { width = 1280, height = 800 } = {}) {
+export async function openPage(browser, url, { width = 1280, height = 800, noWebGL = false } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   const page = await context.newPage();
+  if (noWebGL) {
+    // A browser without WebGL (old GPU, locked-down machine): every WebGL context request fails.
+    await page.addInitScript(() => {
+      const original = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+        return /webgl/i.test(type) ? null : original.call(this, type, ...rest);
+      };
+    });
+  }
   const external = [];
   const consoleErrors = [];
   await page.route('**/*', (route) => {
@@ -131,4 +140,13 @@ export function notImplemented({ status, body }, what) {
 // Visible error text of the page ('' when none).
 export async function errorShown(page) {
   return (await page.locator('#error:not([hidden]) #error-text').textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+}
+
+// Waits until the map has drawn everything it was given (no-op without a WebGL map).
+export async function mapIdle(page, timeoutMs = 20000) {
+  await page.evaluate(async (ms) => {
+    const m = window.aras?.map?.map;
+    if (!m) return;
+    await new Promise((r) => { m.once('idle', r); m.triggerRepaint(); setTimeout(r, ms); });
+  }, timeoutMs);
 }

@@ -1,7 +1,7 @@
 // The map page on a real service: base layers, attribution, offline, crossings closed by a map click, narrow layout.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, screenshot, skipReason, startServer } from './harness.mjs';
+import { mapIdle, launchBrowser, openPage, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
@@ -42,6 +42,7 @@ describe('web map: layers and crossings', { skip: skip ?? false }, () => {
         assert.ok(await page.locator('#map-message').isVisible(), 'no WebGL and no message saying so');
       }
       assert.deepEqual(external, [], `the page requested external URLs: ${external.join(', ')}`);
+      await mapIdle(page);
       await screenshot(page, 'map-1280x800');
     } finally {
       await context.close();
@@ -72,9 +73,24 @@ describe('web map: layers and crossings', { skip: skip ?? false }, () => {
       await click();
       await page.waitForSelector('#crossing-list li[data-crossing-id="astara"][data-state="closed-by-planner"]', { timeout: 10000 });
       assert.match(await row.locator('[data-role=status]').textContent(), /closed/);
+      await mapIdle(page);
       await screenshot(page, 'crossing-closed');
       await click();
       await page.waitForSelector('#crossing-list li[data-crossing-id="astara"][data-state="open"]', { timeout: 10000 });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('without WebGL the page says so and the panel still works', async () => {
+    const { page, context } = await openPage(browser, server.url, { noWebGL: true });
+    try {
+      assert.ok(await page.locator('#map-message').isVisible(), 'no message instead of the map');
+      assert.match(await page.locator('#map-message').textContent(), /WebGL/);
+      assert.ok(await page.locator('#crossing-list li').count() >= 5, 'crossings panel empty without WebGL');
+      await page.locator('#crossing-list li[data-crossing-id="astara"] button').click();
+      await page.waitForSelector('#crossing-list li[data-crossing-id="astara"][data-state="closed-by-planner"]');
+      await screenshot(page, 'no-webgl');
     } finally {
       await context.close();
     }
@@ -87,6 +103,7 @@ describe('web map: layers and crossings', { skip: skip ?? false }, () => {
       const panel = await page.locator('.panel').boundingBox();
       assert.ok(map.width > 350 && panel.width > 350, `map ${map.width}px / panel ${panel.width}px wide on a 390px screen`);
       assert.ok(panel.y >= map.y + map.height - 1, `panel (y=${panel.y}) is not below the map (bottom ${map.y + map.height})`);
+      await mapIdle(page);
       await screenshot(page, 'narrow-390x844');
       // Keyboard: Tab from the top reaches the place search box, and focus is visible there.
       await page.keyboard.press('Tab');

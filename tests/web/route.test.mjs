@@ -1,7 +1,7 @@
 // Routing from the page: Tehran → Astara summary numbers, alternatives, re-routing with a closed crossing, unknown place.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
+import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
@@ -50,6 +50,7 @@ describe('web map: routes', { skip: skip ?? false }, () => {
       assert.ok(km > 400 && km < 900, `distance ${km} km implausible for Tehran → Astara`);
       assert.match(await card.locator('[data-role=crossings]').textContent(), /Astara/i);
       assert.match(await card.locator('[data-role=duration]').textContent(), /^\d+ h \d\d min$/);
+      await mapIdle(page);
       await screenshot(page, 'route-tehran-astara');
     } finally {
       await context.close();
@@ -78,6 +79,7 @@ describe('web map: routes', { skip: skip ?? false }, () => {
         assert.doesNotMatch(crossings, /Astara–Astara/, 'still routed through the closed Astara crossing');
         assert.match(await page.locator('#route-summary').textContent(), /Closed by you: .*Astara/);
       }
+      await mapIdle(page);
       await screenshot(page, 'route-astara-closed');
     } finally {
       await context.close();
@@ -95,6 +97,7 @@ describe('web map: routes', { skip: skip ?? false }, () => {
       assert.notEqual(err, '', `no error shown (status '${status}', route summary '${summary}')`);
       assert.match(err, /Qwxzqpt Nowhereville/, `the error does not name the unknown place: '${err}'`);
       assert.match(err, /no place|not found|unknown|matches/i);
+      await mapIdle(page);
       await screenshot(page, 'route-unknown-place');
     } finally {
       await context.close();

@@ -1,7 +1,7 @@
 // Scenarios from the page: corridors with per-crossing load and clearance, comparison A → B, hazards, isochrones.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
+import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
@@ -36,6 +36,7 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
         return m ? m.querySourceFeatures('corridors').filter((f) => f.geometry.type.endsWith('Polygon')).length : -1;
       });
       assert.notEqual(polygons, 0, 'no corridor polygon on the map');
+      await mapIdle(page);
       await screenshot(page, 'corridors');
     } finally {
       await context.close();
@@ -54,6 +55,7 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
       await page.waitForSelector('#compare-summary table, #error:not([hidden])', { timeout: 120000 });
       assert.equal(await errorShown(page), '', 'error shown for the comparison');
       assert.match(await page.locator('#compare-summary').textContent(), /Tehran/);
+      await mapIdle(page);
       await screenshot(page, 'compare');
     } finally {
       await context.close();
@@ -95,6 +97,7 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
       assert.match(await page.locator('#hazard-list li').first().textContent(), /30 km/);
       const ring = await page.evaluate(() => window.aras.state.hazards[0].geometry.coordinates[0].length);
       assert.ok(ring > 32);
+      await mapIdle(page);
       await screenshot(page, 'hazard-circle');
 
       const missing = notImplemented(await probe(server.url, '/isochrone?from=48.2933,38.2498&hours=1'), '/isochrone');
@@ -106,6 +109,7 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
       await page.waitForSelector('#iso-summary div, #error:not([hidden])', { timeout: 60000 });
       assert.equal(await errorShown(page), '');
       assert.equal(await page.locator('#iso-summary div').count(), 2);
+      await mapIdle(page);
       await screenshot(page, 'isochrones');
     } finally {
       await context.close();

@@ -1,7 +1,7 @@
 // Place search in any script (RTL shown right-to-left) and documents: places found, highlighted and pinned.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
+import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
@@ -42,6 +42,7 @@ describe('web map: search and documents', { skip: skip ?? false }, () => {
       assert.ok(rtl.length >= 1, 'no Hebrew text shown in the suggestions');
       assert.ok(rtl.every(Boolean), 'Hebrew text in the suggestions is not displayed right-to-left');
       assert.match(await items.first().textContent(), /Astara/i);
+      await mapIdle(page);
       await screenshot(page, 'search-hebrew');
     } finally {
       await context.close();
@@ -71,6 +72,7 @@ describe('web map: search and documents', { skip: skip ?? false }, () => {
       }
       const hebrew = page.locator('#doc-view mark', { hasText: 'אסטרה' }).first();
       assert.ok(await hebrew.evaluate((e) => e.matches(':dir(rtl)')), 'Hebrew mention not displayed right-to-left');
+      await mapIdle(page);
       await screenshot(page, 'geoparse');
     } finally {
       await context.close();

@@ -1,7 +1,7 @@
 // The planner's page: wires the panels to the Aras API and the map; state lives here, in one object.
 import * as api from './api.js';
 import { MapView, circlePolygon } from './map.js';
-import { $, el, withProgress, setStatus, showError, clearError, fmtHours, fmtKm, jsonTable, saveBlob } from './ui.js';
+import { $, el, withProgress, setStatus, showError, clearError, fmtHours, fmtKm, jsonTable, saveBlob, reveal } from './ui.js';
 import { loadBaseLayers } from './layers.js';
 import { defaultScenario, scenarioWithMapState, withCrossingClosed } from './scenario.js';
 
@@ -158,6 +158,7 @@ async function runRoute() {
       throw e;
     }
     renderRoute(fc);
+    reveal('route-summary');
     setResult('route', 'aras-route', fc, { path: '/route', method: 'POST', body: api.routeBody(params) });
   });
 }
@@ -315,6 +316,7 @@ async function runGeoparse() {
     if (!text.trim()) throw new Error('Paste a document first.');
     const fc = await api.geoparse(text);
     renderGeoparse(text, fc);
+    reveal('doc-view');
     setResult('places in the document', 'aras-geoparse', fc, { path: '/geoparse', method: 'POST', body: { text } });
   });
 }
@@ -373,6 +375,7 @@ async function runCorridors() {
     mapView.setData('corridors', fc);
     mapView.fitTo(fc);
     renderCorridors(fc);
+    reveal('corridor-summary');
     setResult('corridors', 'aras-corridors', fc, { path: '/corridors', method: 'POST', body: scenario });
   });
 }
@@ -429,6 +432,7 @@ async function runCompare() {
     const b = readScenario('scenario-b');
     const result = await api.compare(a, b);
     renderComparison(result);
+    reveal('compare-summary');
     if (result?.type === 'FeatureCollection') mapView.setData('corridors', result);
     setResult('comparison', 'aras-compare', result, { path: '/compare', method: 'POST', body: { a, b } });
   });

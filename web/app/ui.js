@@ -96,3 +96,8 @@ export function saveBlob(blob, filename) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
+
+// Brings a panel's fresh result into view (the panel scrolls on its own, below the map on narrow screens).
+export function reveal(id) {
+  $(id)?.scrollIntoView({ block: 'nearest', behavior: 'auto' });
+}
