@@ -39,6 +39,17 @@ std::string read_gzip(const std::string& path) {
     if (!f) throw GazetteerError("gazetteer: cannot open " + path + " (run tools/gazetteer/build_gazetteer.py)");
     gzbuffer(f, 1 << 20);
     std::string out;
+    // gzip's trailer holds the uncompressed size modulo 2^32: reserve it to avoid regrowing copies.
+    if (std::ifstream raw(path, std::ios::binary | std::ios::ate); raw) {
+        const auto size = static_cast<std::streamoff>(raw.tellg());
+        if (size >= 4) {
+            raw.seekg(size - 4);
+            unsigned char b[4] = {0, 0, 0, 0};
+            raw.read(reinterpret_cast<char*>(b), 4);
+            const std::uint32_t isize = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+            if (isize < (1u << 30)) out.reserve(isize + 1);
+        }
+    }
     std::vector<char> buf(1 << 20);
     for (;;) {
         const int n = gzread(f, buf.data(), static_cast<unsigned>(buf.size()));
@@ -186,11 +197,13 @@ void GazetteerIndex::load_places(const std::string& path) {
             text::fold_key_into(v.name, key);
             if (key.empty()) continue;
             const auto vid = static_cast<std::uint32_t>(variants_.size());
-            auto it = index_.find(std::string_view(key));
-            if (it == index_.end()) {
-                index_.emplace(store_key(key), vid);
+            // Store the key first so that one hash lookup both finds and inserts; roll it back if known.
+            const std::string_view stored = store_key(key);
+            auto [it, inserted] = index_.try_emplace(stored, vid);
+            if (inserted) {
                 next_.push_back(kNone);
             } else {
+                key_arena_.back()->resize(key_arena_.back()->size() - stored.size());
                 const NameVariant& head = variants_[it->second];
                 if (head.place == p.id && head.curated >= v.curated && head.preferred >= v.preferred)
                     continue;  // same place, same key: the earlier variant is as good

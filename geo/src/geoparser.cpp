@@ -82,6 +82,8 @@ const char* const kStopWords[] = {
     "ministry", "minister", "president", "government", "embassy", "foreign", "people", "families",
     "evacuation", "evacuees", "officials", "citizens", "israeli", "israelis", "iranian", "russian", "turkish",
     "azerbaijani", "armenian", "georgian", "persian", "hebrew", "english", "airport", "highway", "station",
+    "ali", "victoria", "mark", "justin", "donald", "david", "paul", "john", "james", "maria", "elizabeth",
+    "alexander", "hasan", "hussein", "mohammad", "reza", "ahmad", "omar", "said", "salem", "grace", "florence",
     "kurdish", "caspian", "black", "white", "green", "golden", "silver", "salt", "stone", "rock", "sand",
     // Turkish / Azerbaijani
     "ana", "kale", "gol", "dag", "kent", "koy", "su", "yol", "kapi", "kara", "ak",
@@ -140,6 +142,10 @@ struct Geoparser::Impl {
         const bool in_region = p.location.lon >= 38.0 && p.location.lon <= 58.0 && p.location.lat >= 33.0 &&
                                p.location.lat <= 45.0;
         double q = v.curated ? 1.0 : (v.preferred ? 0.95 : 0.85);
+        // Untagged alternates are where the odd spellings live ("Ali" for Ağrı, "Victoria" for Hong Kong):
+        // in prose they count only for places in the region and only when they are not short.
+        if (!v.curated && !v.preferred && v.lang.empty() && (len <= 5 || !in_region) && p.kind != "country")
+            return 0;
         if (k == "country") return q;
         if (k == "crossing" || k == "customs") return key.find(' ') != std::string_view::npos ? q : 0;
         if (k == "region" || k == "corridor" || k == "river" || k == "bridge") return in_region || k == "region" ? q : 0;
@@ -173,7 +179,7 @@ struct Geoparser::Impl {
 
     std::vector<Token> tokenize(std::string_view s) const;
     std::vector<RawMention> find_mentions(std::string_view s, const std::vector<Token>& toks) const;
-    std::vector<Candidate> inflected(const Token& t, Evidence& evidence) const;
+    std::vector<Candidate> inflected(const std::string& k, const Token& t, Evidence& evidence) const;
 };
 
 std::vector<Token> Geoparser::Impl::tokenize(std::string_view s) const {
@@ -259,9 +265,10 @@ std::vector<Token> Geoparser::Impl::tokenize(std::string_view s) const {
     return toks;
 }
 
-std::vector<Candidate> Geoparser::Impl::inflected(const Token& t, Evidence& evidence) const {
+// Inflected forms of the n-gram key `k` whose first token is `t`: Hebrew prefixes attach to the first
+// word (לתל אביב), Russian and Turkic endings to the last (Təl-Əvivə).
+std::vector<Candidate> Geoparser::Impl::inflected(const std::string& k, const Token& t, Evidence& evidence) const {
     std::vector<Candidate> out;
-    const std::string& k = t.key;
     if (t.script == Script::Hebrew) {
         for (const auto& rest : hebrew_prefix_remainders(k)) {
             out = candidates(rest);
@@ -333,7 +340,7 @@ std::vector<RawMention> Geoparser::Impl::find_mentions(std::string_view, const s
                 cands = candidates(t.stem_key);
                 stem_only = !cands.empty();
             }
-            if (cands.empty() && n == 1) cands = inflected(t, ev);
+            if (cands.empty()) cands = inflected(key, t, ev);
             if (cands.empty()) continue;
             RawMention m;
             m.first = i;
