@@ -20,6 +20,7 @@ import math
 import os
 import shutil
 import sys
+import warnings
 from collections import Counter, defaultdict
 
 from osgeo import gdal, ogr, osr
@@ -31,6 +32,8 @@ from shapely.prepared import prep
 from shapely.strtree import STRtree
 
 gdal.UseExceptions()
+# shapely 1.8 (Debian 12) warns that STRtree's API changes in 2.0; this script uses the 1.8 API.
+warnings.filterwarnings("ignore", message=".*STRtree.*")
 ogr.UseExceptions()
 
 GEOD = Geod(ellps="WGS84")
