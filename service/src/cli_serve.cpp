@@ -1,6 +1,8 @@
 // Subcommand: serve — the HTTP API over the engines loaded once from the data directory.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -22,6 +24,16 @@ std::size_t positive(const Args& args, const std::string& option, long fallback,
     if (v < 1 || v > max) throw UsageError("option " + option + " must be between 1 and " + std::to_string(max));
     return static_cast<std::size_t>(v);
 }
+
+// Where POST /scenarios keeps documents unless --scenario-store says: the PostGIS database the layers come
+// from (shared by every replica), else a directory under $ARAS_STATE_DIR, else one under the temp dir.
+std::string default_scenario_store(const std::string& data) {
+    if (data.rfind("PG:", 0) == 0) return data;
+    const char* state = std::getenv("ARAS_STATE_DIR");
+    const std::filesystem::path base =
+        state && *state ? std::filesystem::path(state) : std::filesystem::temp_directory_path() / "aras-state";
+    return (base / "scenarios").string();
+}
 }  // namespace
 
 int serve(const CommandArgs& argv) {
@@ -29,7 +41,7 @@ int serve(const CommandArgs& argv) {
                     {"--data", "--host", "--port", "--threads", "--web", "--cache-dir", "--read-timeout-ms",
                      "--write-timeout-ms", "--shutdown-grace-ms", "--deadline-ms", "--max-body-bytes",
                      "--max-waypoints", "--max-matrix-cells", "--max-polygon-vertices", "--max-items",
-                     "--max-geocode-limit", "--max-geoparse-chars"},
+                     "--max-geocode-limit", "--max-geoparse-chars", "--max-scenario-origins", "--scenario-store"},
                     {"--no-access-log"});
     if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional().front() + "'");
     ServerOptions o;
@@ -52,10 +64,12 @@ int serve(const CommandArgs& argv) {
     l.max_items_limit = positive(args, "--max-items", static_cast<long>(l.max_items_limit), 1000000);
     l.max_geocode_limit = positive(args, "--max-geocode-limit", static_cast<long>(l.max_geocode_limit), 10000);
     l.max_geoparse_chars = positive(args, "--max-geoparse-chars", static_cast<long>(l.max_geoparse_chars), 100000000);
+    l.max_scenario_origins = positive(args, "--max-scenario-origins", static_cast<long>(l.max_scenario_origins), 100000);
 
     EngineOptions eo;
     eo.data_dir = args.value_or("--data", default_data_dir());
     eo.cache_dir = args.value_or("--cache-dir", "");
+    o.scenario_store = args.value_or("--scenario-store", default_scenario_store(eo.data_dir));
     const auto engines = Engines::load(eo);
     for (const auto& [name, why] : engines->unavailable)
         std::cerr << "aras serve: warning: " << name << " unavailable: " << why << "\n";

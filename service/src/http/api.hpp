@@ -12,6 +12,10 @@
 
 #include "aras/service/server.hpp"
 
+namespace aras::service {
+class ScenarioStore;
+}
+
 namespace aras::service::http {
 
 using Clock = std::chrono::steady_clock;
@@ -56,6 +60,7 @@ struct Context {
     const Engines& engines;
     const Limits& limits;
     const Metrics* metrics = nullptr;
+    ScenarioStore* scenarios = nullptr;  // /scenarios; shared by every replica when it is PostgreSQL
 };
 
 using Handler = Response (*)(const Request&, const Context&);

@@ -8,6 +8,8 @@
 #include <random>
 #include <stdexcept>
 
+#include <unistd.h>
+
 #include "aras/geo/geojson.hpp"
 #include "aras/geo/layer_io.hpp"
 #include "aras/routing/costing.hpp"
@@ -55,7 +57,10 @@ ApiService::ApiService(const Engines& engines, const ServerOptions& options)
       limits_(options.limits),
       access_log_(options.access_log),
       router_(make_api_router()),
-      static_files_(options.web_dir) {}
+      static_files_(options.web_dir),
+      scenarios_(options.scenario_store.empty() ? make_memory_scenario_store()
+                                                : open_scenario_store(options.scenario_store)),
+      instance_(std::to_string(::getpid())) {}
 
 Response ApiService::dispatch(Request& req, std::string& endpoint) {
     auto target = parse_target(req.target);
@@ -96,7 +101,7 @@ Response ApiService::dispatch(Request& req, std::string& endpoint) {
     }
     endpoint = match.pattern;
     req.path_params = std::move(match.params);
-    Context ctx{engines_, limits_, &metrics_};
+    Context ctx{engines_, limits_, &metrics_, scenarios_.get()};
     return match.handler(req, ctx);
 }
 
@@ -154,6 +159,7 @@ Response ApiService::error_response(const std::string& request_id, const std::st
 void ApiService::finish(const Request& req, Response& res, const std::string& endpoint, Clock::time_point start) {
     res.headers.emplace_back("X-Request-Id", req.request_id);
     res.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    res.headers.emplace_back("X-Aras-Instance", instance_);
     res.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Content-Disposition");
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     metrics_.record(endpoint, res.status, seconds, res.body.size());

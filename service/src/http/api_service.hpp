@@ -1,9 +1,11 @@
 // The pure request -> response function of the server: routing, errors, CORS, ids, metrics, log.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "aras/service/engines.hpp"
+#include "aras/service/scenario_store.hpp"
 #include "aras/service/server.hpp"
 #include "http/api.hpp"
 #include "http/error_table.hpp"
@@ -38,6 +40,8 @@ private:
     Router router_;
     StaticFiles static_files_;
     Metrics metrics_;
+    std::unique_ptr<ScenarioStore> scenarios_;
+    std::string instance_;  // X-Aras-Instance: this process, so a client behind a balancer sees which replica answered
 };
 
 // X-Request-Id: the client's when it is 1-128 safe characters, else a fresh one.

@@ -13,6 +13,7 @@ const std::initializer_list<ErrorEntry> kTable = {
     {"invalid_coordinates", 400, "invalid coordinates in '{}': {} (need finite lon in [-180,180], lat in [-90,90])"},
     {"invalid_json", 400, "request body is not valid JSON: {}"},
     {"invalid_geojson", 400, "invalid GeoJSON: {}"},
+    {"invalid_scenario", 400, "invalid scenario: {}"},
     {"invalid_polygon", 400, "invalid avoid polygon: {}"},
     {"unsupported_format", 400, "unsupported format '{}' (use geojson, gpkg, shp, fgb or kml)"},
     {"invalid_path", 400, "invalid path: {}"},

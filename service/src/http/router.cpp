@@ -98,6 +98,7 @@ Router make_api_router() {
     register_geo_routes(r);
     register_route_routes(r);
     register_analysis_routes(r);
+    register_scenario_routes(r);
     return r;
 }
 

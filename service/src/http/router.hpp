@@ -47,6 +47,7 @@ void register_feature_routes(Router& router);   // handlers_features.cpp: OGC AP
 void register_geo_routes(Router& router);       // handlers_geo.cpp: /geocode, /reverse, /geoparse
 void register_route_routes(Router& router);     // handlers_route.cpp: /route, /isochrone, /matrix, /nearest
 void register_analysis_routes(Router& router);  // handlers_analysis.cpp: /corridors, /compare, /proximity
+void register_scenario_routes(Router& router);  // handlers_scenarios.cpp: /scenarios, /scenarios/{id}
 // All of the above, in that order.
 Router make_api_router();
 

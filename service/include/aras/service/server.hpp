@@ -19,6 +19,7 @@ struct Limits {
     std::size_t max_items_limit = 10000;         // /collections/{id}/items?limit=
     std::size_t max_geocode_limit = 100;
     std::size_t max_geoparse_chars = 200000;
+    std::size_t max_scenario_origins = 200;      // /corridors, /compare (413 too_many_points)
     std::chrono::milliseconds request_deadline{10000};  // 503 deadline_exceeded past it
 };
 
@@ -31,6 +32,7 @@ struct ServerOptions {
     std::chrono::milliseconds write_timeout{30000};
     std::chrono::milliseconds shutdown_grace{10000};  // in-flight requests get this long after SIGTERM
     bool access_log = true;            // one JSON line per request on stderr
+    std::string scenario_store;        // open_scenario_store() location ("PG:...", a directory); "" = memory
     Limits limits;
 };
 
