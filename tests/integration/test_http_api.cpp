@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -30,6 +31,13 @@ std::string web_dir() {
         return d.string();
     }();
     return dir;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
 }
 
 std::string empty_data_dir() {
@@ -509,12 +517,50 @@ TEST_F(HttpApi, IsochroneMatrixNearest) {
     EXPECT_EQ(json::parse(n.body)["geometry"]["type"], "Point");
 }
 
-TEST_F(HttpCore, AnalysisEndpointsAnswer) {
+TEST_F(HttpCore, AnalysisEndpointsValidate) {
     for (const char* target : {"/corridors", "/compare", "/proximity"}) {
         auto r = post(target, "{}");
-        EXPECT_NE(r.status, 404) << target;
-        EXPECT_NE(r.status, 405) << target;
+        EXPECT_EQ(r.status, 400) << target << " " << r.body;
         EXPECT_TRUE(json::parse(r.body, nullptr, false).is_object()) << target;
+    }
+    auto bad = post("/corridors", read_file(std::string(ARAS_TEST_DATA_DIR) + "/scenarios/invalid_people.json"));
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(error_of(bad)["code"], "invalid_scenario");
+    EXPECT_EQ(error_of(bad)["details"]["pointer"], "/origins/2/people");
+    EXPECT_EQ(get("/proximity?point=46.29,38.08&to=oceans").status, 400);
+    EXPECT_EQ(get("/proximity?point=46.29,99").status, 400);
+}
+
+TEST_F(HttpApi, CorridorsForTheArdabilBaseline) {
+    if (!engine_loaded("routing")) GTEST_SKIP() << "routing unavailable";
+    const std::string scenario = read_file(std::string(ARAS_TEST_DATA_DIR) + "/scenarios/ardabil_baseline.json");
+    auto r = post("/corridors", scenario);
+    SKIP_IF_NOT_IMPLEMENTED(r);
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 400);
+    EXPECT_EQ(r.header("content-type"), "application/geo+json");
+    auto j = json::parse(r.body);
+    EXPECT_GE(j["features"].size(), 3u);
+    EXPECT_TRUE(j.contains("summary"));
+    auto summary = post("/corridors?summary=true", scenario);
+    ASSERT_EQ(summary.status, 200);
+    auto gpkg = post("/corridors?format=gpkg", scenario);
+    ASSERT_EQ(gpkg.status, 200);
+    EXPECT_EQ(gpkg.body.rfind("SQLite format 3", 0), 0u);
+    const std::string closed = read_file(std::string(ARAS_TEST_DATA_DIR) + "/scenarios/ardabil_hazard_astara_closed.json");
+    auto cmp = post("/compare", "{\"a\": " + scenario + ", \"b\": " + closed + "}");
+    ASSERT_EQ(cmp.status, 200) << cmp.body.substr(0, 400);
+    EXPECT_TRUE(json::parse(cmp.body).is_object());
+}
+
+TEST_F(HttpApi, ProximityOfTabriz) {
+    auto r = get("/proximity?point=46.29,38.08&to=borders,crossings");
+    SKIP_IF_NOT_IMPLEMENTED(r);
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 400);
+    auto j = json::parse(r.body);
+    EXPECT_EQ(j.value("country", ""), "IR") << r.body.substr(0, 300);
+    auto by_name = post("/proximity", R"({"point": "Astara", "to": ["crossings"], "crossings": 2})");
+    if (engine_loaded("gazetteer")) {
+        EXPECT_EQ(by_name.status, 200) << by_name.body.substr(0, 300);
     }
 }
 

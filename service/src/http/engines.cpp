@@ -2,10 +2,13 @@
 
 #include <exception>
 #include <future>
+#include <stdexcept>
+#include <vector>
 
 #include "aras/geo/gazetteer.hpp"
 #include "aras/geo/geoparser.hpp"
 #include "aras/geo/layer_io.hpp"
+#include "aras/routing/proximity.hpp"
 #include "aras/routing/road_graph.hpp"
 #include "aras/routing/router.hpp"
 
@@ -39,6 +42,18 @@ std::shared_ptr<const Engines> Engines::load(const EngineOptions& options) {
         } catch (const std::exception& ex) {
             e->unavailable["layer:" + name] = ex.what();
         }
+    }
+    try {
+        std::vector<geo::Layer> parts;
+        for (const char* name : {"countries", "borders", "crossings", "places"}) {
+            auto it = e->layers.find(name);
+            if (it == e->layers.end()) throw std::runtime_error(std::string("needs the ") + name + " layer");
+            parts.push_back(it->second);
+        }
+        e->proximity = std::make_shared<const routing::ProximityIndex>(std::move(parts[0]), std::move(parts[1]),
+                                                                       std::move(parts[2]), std::move(parts[3]));
+    } catch (const std::exception& ex) {
+        e->unavailable["proximity"] = ex.what();
     }
     if (postgis) {
         e->unavailable["gazetteer"] = "not available from a PostGIS source";

@@ -14,7 +14,8 @@ class Geoparser;
 }  // namespace aras::geo
 namespace aras::routing {
 class Router;
-}
+class ProximityIndex;
+}  // namespace aras::routing
 
 namespace aras::service {
 
@@ -34,6 +35,7 @@ struct Engines {
     std::shared_ptr<const geo::Gazetteer> gazetteer;
     std::shared_ptr<const geo::Geoparser> geoparser;
     std::shared_ptr<const routing::Router> router;
+    std::shared_ptr<const routing::ProximityIndex> proximity;  // from the loaded layers
     std::map<std::string, std::string> unavailable;       // engine or layer name -> why
 
     // Never throws for missing or broken data: it records why in `unavailable` instead.
