@@ -1,6 +1,7 @@
 // Routing from the page: Tehran → Astara summary numbers, alternatives, re-routing with a closed crossing, unknown place.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
@@ -52,6 +53,17 @@ describe('web map: routes', { skip: skip ?? false }, () => {
       assert.match(await card.locator('[data-role=duration]').textContent(), /^\d+ h \d\d min$/);
       await mapIdle(page);
       await screenshot(page, 'route-tehran-astara');
+
+      // The result downloads as GeoJSON (made in the browser) and as GeoPackage (from the service).
+      const [geojson] = await Promise.all([page.waitForEvent('download'), page.click('#dl-geojson')]);
+      assert.equal(geojson.suggestedFilename(), 'aras-route.geojson');
+      const fc = JSON.parse(await readFile(await geojson.path(), 'utf8'));
+      assert.equal(fc.type, 'FeatureCollection');
+      assert.equal(fc.features[0].geometry.type, 'LineString');
+      const [gpkg] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click('#dl-gpkg')]);
+      assert.equal(gpkg.suggestedFilename(), 'aras-route.gpkg');
+      const head = (await readFile(await gpkg.path())).subarray(0, 15).toString('latin1');
+      assert.equal(head, 'SQLite format 3', 'the GeoPackage download is not an SQLite file');
     } finally {
       await context.close();
     }

@@ -459,6 +459,8 @@ async function downloadGpkg() {
   await withProgress('GeoPackage', async () => {
     const { path, method, query, body } = r.request;
     const blob = await api.request(path, { method, query: { ...(query ?? {}), format: 'gpkg' }, body, asBlob: true });
+    // An endpoint that ignores ?format answers GeoJSON: say so rather than save JSON under a .gpkg name.
+    if (/json/.test(blob.type)) throw new Error(`The service does not offer ${r.label} as GeoPackage yet; use GeoJSON.`);
     saveBlob(blob, `${r.filename}.gpkg`);
   });
 }
