@@ -202,7 +202,11 @@ def load_countries(raw):
         a3 = attrs["A3"]
         if a3 not in COUNTRIES:
             fail(f"unknown country code {a3} in countries_osm_geomaps_10m.gpkg")
-        geoms[a3] = as_multipolygon(g if g.is_valid else g.buffer(0))
+        # The source's interior rings are water (lakes, reservoirs, river stretches), not foreign
+        # land: filled, so roads on dams, causeways and bridges stay in their country and a point on
+        # a lake is still in a country. (No hole is mostly covered by another country's polygon.)
+        g = as_multipolygon(g if g.is_valid else g.buffer(0))
+        geoms[a3] = MultiPolygon([Polygon(p.exterior) for p in g.geoms])
     # Make them disjoint: a point of an overlap belongs to the earlier country only.
     taken = None
     out = {}
@@ -483,10 +487,26 @@ def load_ne_roads(raw, drops):
     return rows, {"pieces": pieces_in, "merged": len(rows), "tjunction_snaps": moved}
 
 
-def clip_to(rows, area, iso2, drops, label):
-    """Each road's parts inside `area`, tagged with country iso2."""
+OVER_WATER = Counter()  # road parts over water kept in their country, by source and country
+
+
+def clip_to(rows, area, iso2, drops, label, land=None):
+    """Each road's parts inside `area`, tagged with country iso2. With `land` (every country's
+    land), a part of the road over water (a coastal road whose coarse line leaves the coastline,
+    a causeway, a river mouth) is kept in iso2 too when both its ends are on `area` or are the
+    road's own ends: the country polygons follow the shoreline more closely than the roads do."""
     pa = prep(area)
+    pl = prep(land) if land is not None else None
     out = []
+
+    def keep(p):
+        c = round_line(p.coords)
+        if len(c) < 2:
+            return
+        a = dict(attrs)
+        a["country"] = iso2
+        out.append((a, c))
+
     for attrs, line in rows:
         if not pa.intersects(line):
             continue
@@ -495,12 +515,16 @@ def clip_to(rows, area, iso2, drops, label):
         else:
             parts = lines_of(line.intersection(area))
         for p in parts:
-            c = round_line(p.coords)
-            if len(c) < 2:
-                continue
-            a = dict(attrs)
-            a["country"] = iso2
-            out.append((a, c))
+            keep(p)
+        if pl is None or pl.contains(line):
+            continue
+        own_ends = {line.coords[0], line.coords[-1]}
+        for p in lines_of(line.difference(land)):
+            ends = [p.coords[0], p.coords[-1]]
+            on_area = [area.distance(Point(e)) < 1e-7 for e in ends]
+            if any(on_area) and all(t or e in own_ends for t, e in zip(on_area, ends)):
+                OVER_WATER[f"{label} {iso2}"] += 1
+                keep(p)
     return out
 
 
@@ -923,31 +947,33 @@ def main(argv):
     parts = sorted(aze.geoms, key=lambda g: (-g.area, g.bounds))
     nakhchivan = MultiPolygon([g for g in parts[1:] if NAKHCHIVAN_BBOX.contains(g.representative_point())])
     aze_main = as_multipolygon(aze.difference(nakhchivan))
+    land = unary_union(list(countries.values()))
     roads = []
-    roads += clip_to(dcw, countries["IRN"], "IR", drops, "dcw")
-    roads += clip_to(osm, countries["ARM"], "AM", drops, "osm")
+    roads += clip_to(dcw, countries["IRN"], "IR", drops, "dcw", land)
+    roads += clip_to(osm, countries["ARM"], "AM", drops, "osm", land)
     nak_osm = clip_to(osm, nakhchivan, "AZ", drops, "osm")
     nak_ne, nak_seams = fill_gaps(nak_osm, clip_to(ne, nakhchivan, "AZ", drops, "ne"))
     roads += nak_osm + nak_ne
     log(f"Nakhchivan: {len(nak_osm)} OSM pieces, {len(nak_ne)} NE pieces filling OSM gaps, seams joined: {nak_seams}")
-    roads += clip_to(ne, aze_main, "AZ", drops, "ne")
+    roads += clip_to(ne, aze_main, "AZ", drops, "ne", land)
     for a3, zone in (("TUR", TURKEY_OSM_BBOX), ("GEO", GEORGIA_OSM_BBOX)):
         iso2 = COUNTRIES[a3][0]
         inside = as_multipolygon(countries[a3].intersection(zone))
         outside = as_multipolygon(countries[a3].difference(zone))
-        z_osm = clip_to(osm, inside, iso2, drops, "osm")
-        z_ne = clip_to(ne, outside, iso2, drops, "ne")
+        z_osm = clip_to(osm, inside, iso2, drops, "osm", land)
+        z_ne = clip_to(ne, outside, iso2, drops, "ne", land)
         seams = join_seam(z_ne, z_osm, zone.exterior)
         roads += z_osm + z_ne
         log(f"{a3}: {len(z_osm)} OSM pieces in the OSM box, {len(z_ne)} NE pieces outside, seams joined: {seams}")
     for a3 in sorted(countries):
         if a3 in ("IRN", "ARM", "AZE", "TUR", "GEO"):
             continue
-        roads += clip_to(ne, countries[a3], COUNTRIES[a3][0], drops, "ne")
+        roads += clip_to(ne, countries[a3], COUNTRIES[a3][0], drops, "ne", land)
     roads, trimmed = separate_networks(roads)
     joined = join_dangling_ends(roads)
     log(f"dangling road ends joined to a nearby road: {joined}")
     log(f"road pieces after clipping: {len(roads)} (trimmed at borders: {trimmed}); dropped {dict(drops)}")
+    log(f"road parts over water kept in their country: {dict(OVER_WATER)}")
 
     crossings = load_crossings(crossings_csv)
     crossing_rows, connectors = build_crossings(crossings, by_iso2, roads)

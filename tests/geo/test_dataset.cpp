@@ -243,12 +243,14 @@ TEST(Dataset, EveryRoadPieceLiesInItsCountry) {
         for (const auto& c : shapes)
             if (c.contains(m)) found = c.iso2;
         if (found.empty()) {
-            ++outside_all;  // on a polygon edge (a piece cut at the border)
+            // On a polygon edge (a piece cut at a border), or over water: coastal roads whose coarse
+            // line leaves the shoreline are kept in their country (data/README.md, "over water").
+            ++outside_all;
             continue;
         }
         EXPECT_EQ(found, country) << "road_id " << str(f, "road_id") << " at " << m.lon << "," << m.lat;
     }
-    EXPECT_LT(outside_all, roads.size() / 200);
+    EXPECT_LT(outside_all, roads.size() / 50);
 }
 
 TEST(Dataset, NetworksOfDifferentCountriesNeverTouch) {

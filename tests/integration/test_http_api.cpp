@@ -484,7 +484,8 @@ TEST_F(HttpApi, RouteWithEveryCrossingClosedIsNoRoute) {
     auto crossings = get("/collections/crossings/items?limit=10000");
     ASSERT_EQ(crossings.status, 200);
     json closed = json::array();
-    for (const auto& f : json::parse(crossings.body)["features"])
+    const json layer = json::parse(crossings.body);  // kept alive: the loop below references into it
+    for (const auto& f : layer["features"])
         if (f["properties"].contains("id")) closed.push_back(f["properties"]["id"].is_string() ? f["properties"]["id"].get<std::string>() : f["properties"]["id"].dump());
     json body = {{"locations", {{46.29, 38.08}, {49.87, 40.41}}}, {"closed_crossings", closed}};
     auto r = post("/route", body.dump());
