@@ -798,12 +798,20 @@ def build_crossings(crossings, countries_by_iso2, roads):
                      f"nearest {iso2} road, over the {MAX_CONNECTOR_M / 1000:.0f} km connector limit")
             # No connector when a road of the gate's country is within the snap tolerance, unless a
             # road of another country is nearer (a router would snap the gate to the wrong side).
+            # The gate's road is split at the point nearest the gate: a router attaches gates to road
+            # nodes (junctions and ends), and a coarse DCW/NE line may have none within kilometres.
+            a, c = roads[road_idx]
+            c = insert_vertex(c, q)
+            k = c.index((rnd(q[0]), rnd(q[1])))
+            if 0 < k < len(c) - 1:
+                roads[road_idx] = (a, c[:k + 1])
+                roads.append((dict(a), c[k:]))
+            else:
+                roads[road_idx] = (a, c)
+            index = RoadIndex(roads)
             if d <= GATE_SNAP_M and d < other_d:
                 conn[side] = 0.0
                 continue
-            a, c = roads[road_idx]
-            c = insert_vertex(c, q)
-            roads[road_idx] = (a, c)
             q = (rnd(q[0]), rnd(q[1]))
             cc = [(rnd(gate[0]), rnd(gate[1])), q]
             length = geod_len(cc)
