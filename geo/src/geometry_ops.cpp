@@ -461,6 +461,8 @@ MultiPolygon buffer_m(const Geometry& g, double distance_m, int quadrant_segment
     Geometry result = polygons_of(buffered.get());
     transform_geometry(aeqd.get(), PJ_INV, result);
     Geometry valid = make_valid(result);
+    // GEOS winds buffer exteriors clockwise; RFC 7946 wants them counter-clockwise.
+    rewind_rfc7946(valid);
     if (auto* p = std::get_if<Polygon>(&valid)) return MultiPolygon{{std::move(*p)}};
     if (auto* mp = std::get_if<MultiPolygon>(&valid)) return std::move(*mp);
     return {};

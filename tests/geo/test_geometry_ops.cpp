@@ -45,6 +45,11 @@ TEST(GeometryOps, PointBufferHasTheCircleArea) {
     EXPECT_NEAR(geodesic_area_m2(buffer_m(astara, 10000.0)), expected, expected * 0.01);
     EXPECT_THROW(buffer_m(astara, std::nan("")), std::invalid_argument);
     EXPECT_TRUE(buffer_m(Geometry{}, 10.0).polygons.empty());
+    // RFC 7946 winding: the exterior ring counter-clockwise (positive shoelace area).
+    double twice_area = 0;
+    const auto& ring = b.polygons[0].rings[0];
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i) twice_area += ring[i].lon * ring[i + 1].lat - ring[i + 1].lon * ring[i].lat;
+    EXPECT_GT(twice_area, 0.0);
 }
 
 TEST(GeometryOps, LineAndPolygonBuffers) {
