@@ -9,7 +9,9 @@ namespace {
 
 nlohmann::json position(const geo::LonLat& p) { return nlohmann::json::array({p.lon, p.lat}); }
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+// Dividing by a power of ten (not multiplying by 0.001) gives the double nearest the decimal, which
+// JSON then prints without float noise (382.025, not 382.02500000000003).
+double round_to(double v, double scale) { return std::round(v * scale) / scale; }
 
 }  // namespace
 
@@ -17,8 +19,8 @@ geo::Feature to_feature(const Route& route) {
     geo::Feature f;
     f.geometry = route.geometry;
     f.properties = {{"rank", route.rank},
-                    {"distance_km", round_to(route.distance_m / 1000.0, 0.001)},
-                    {"duration_h", round_to(route.duration_s / 3600.0, 0.0001)},
+                    {"distance_km", round_to(route.distance_m / 1000.0, 1e3)},
+                    {"duration_h", round_to(route.duration_s / 3600.0, 1e4)},
                     {"crossings", route.crossings},
                     {"crossing_ids", route.crossing_ids},
                     {"countries", route.countries},
@@ -37,7 +39,7 @@ geo::FeatureCollection to_feature_collection(const std::vector<Route>& routes) {
 geo::Feature to_feature(const Snapped& s) {
     geo::Feature f;
     f.geometry = s.point;
-    f.properties = {{"distance_m", round_to(s.distance_m, 0.1)},
+    f.properties = {{"distance_m", round_to(s.distance_m, 1e1)},
                     {"road_class", std::string(to_string(s.road_class))},
                     {"country", s.country},
                     {"road_id", s.road_id},
@@ -52,7 +54,7 @@ geo::FeatureCollection to_feature_collection(const Isochrone& iso) {
     for (auto it = iso.bands.rbegin(); it != iso.bands.rend(); ++it) {
         geo::Feature f;
         f.geometry = it->area;
-        f.properties = {{"hours", it->hours}, {"reached_km", round_to(it->reached_km, 0.001)},
+        f.properties = {{"hours", it->hours}, {"reached_km", round_to(it->reached_km, 1e3)},
                         {"buffer_m", iso.buffer_m}, {"origin", position(iso.origin.point)}};
         fc.features.push_back(std::move(f));
     }
@@ -65,8 +67,8 @@ nlohmann::json to_json(const Matrix& m) {
         nlohmann::json dr = nlohmann::json::array(), kr = nlohmann::json::array();
         for (std::size_t j = 0; j < m.cols; ++j) {
             const double d = m.duration(i, j), k = m.distance(i, j);
-            dr.push_back(std::isfinite(d) ? nlohmann::json(round_to(d / 3600.0, 0.0001)) : nlohmann::json(nullptr));
-            kr.push_back(std::isfinite(k) ? nlohmann::json(round_to(k / 1000.0, 0.001)) : nlohmann::json(nullptr));
+            dr.push_back(std::isfinite(d) ? nlohmann::json(round_to(d / 3600.0, 1e4)) : nlohmann::json(nullptr));
+            kr.push_back(std::isfinite(k) ? nlohmann::json(round_to(k / 1000.0, 1e3)) : nlohmann::json(nullptr));
         }
         dur.push_back(std::move(dr));
         dist.push_back(std::move(kr));

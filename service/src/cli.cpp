@@ -26,13 +26,16 @@ constexpr Command kCommands[] = {
     {"geoparse", cli::geoparse, "geoparse FILE|-"},
     {"nearest", cli::nearest, "nearest LON LAT"},
     {"route", cli::route,
-     "route --from A --to B [--via C]... [--alternatives N] [--close-crossing NAME]... "
-     "[--avoid lon,lat,radius_km]... [--avoid-geojson FILE] [--metric time|distance]"},
-    {"isochrone", cli::isochrone, "isochrone --from A --hours 1,2,4"},
-    {"matrix", cli::matrix, "matrix --from A;B;... --to C;D;..."},
-    {"corridor", cli::corridor, "corridor --scenario FILE"},
-    {"compare", cli::compare, "compare A.json B.json"},
-    {"proximity", cli::proximity, "proximity PLACE|lon,lat [--to borders|crossings|places|roads] [--within-km N]"},
+     "route --from A --to B [--via C]... [--alternatives N] [--close-crossing NAME]... [--open-crossing NAME]... "
+     "[--close-road ID]... [--avoid lon,lat,radius_km]... [--avoid-soft lon,lat,radius_km,factor]... "
+     "[--avoid-geojson FILE] [--metric time|distance] [--crossing-penalty-h H] [--algorithm alt|dijkstra] "
+     "[--data DIR] [--cache-dir DIR]"},
+    {"isochrone", cli::isochrone, "isochrone --from A --hours 1,2,4 [--buffer-m M] [costing options of route]"},
+    {"matrix", cli::matrix, "matrix --from A;B;... --to C;D;... [costing options of route]"},
+    {"corridor", cli::corridor, "corridor --scenario FILE [--summary] [--out FILE] [--data DIR]"},
+    {"compare", cli::compare, "compare A.json B.json [--out FILE] [--data DIR]"},
+    {"proximity", cli::proximity, "proximity PLACE|lon,lat [--to borders|crossings|places|roads]... [--within-km N] [--crossings N] "
+     "[--scenario FILE] [--data DIR]"},
     {"serve", cli::serve, "serve [--data DIR|PG:...] [--host 127.0.0.1] [--port 8080] [--threads N]"},
     {"import", cli::import_osm, "import FILE.osm.pbf --out DIR"},
     {"load-postgis", cli::load_postgis, "load-postgis PG:... [--data DIR]"},
@@ -67,6 +70,10 @@ int run_cli(int argc, char** argv) {
     for (const auto& c : kCommands) {
         if (c.name != name) continue;
         cli::CommandArgs args(argv + 2, argv + argc);
+        if (args.size() == 1 && (args[0] == std::string_view("--help") || args[0] == std::string_view("-h"))) {
+            std::cout << "usage: aras " << c.usage << "\n";
+            return 0;
+        }
         try {
             return c.run(args);
         } catch (const UsageError& e) {
