@@ -177,13 +177,16 @@ TEST(Dataset, MajorCitiesLieNearARoad) {
         LonLat at;
         double within_m;
     };
-    // Baku has only Natural Earth roads, the nearest 3.4 km from the centre (measured on the
-    // raw source: NE 1:10m stops at the city's edge), hence its wider bound.
+    // The positions the geocoder returns (GeoNames, the places layer). Baku has only Natural Earth
+    // roads, which stop at the city's edge: 3.4 km from the Wikipedia centre (49.8671, 40.4093),
+    // under 1 km from GeoNames' Baku; checked at both, the centre with its wider bound.
     const std::vector<City> cities = {
-        {"Tehran", {51.389, 35.6892}, 3000.0},
-        {"Baku", {49.8671, 40.4093}, 4000.0},
-        {"Yerevan", {44.5126, 40.1811}, 3000.0},
-        {"Nakhchivan", {45.4129, 39.2089}, 3000.0},
+        {"Tehran", {51.42151, 35.69439}, 3000.0},
+        {"Tehran (Azadi square)", {51.3380, 35.6997}, 3000.0},
+        {"Baku", {49.89201, 40.37767}, 3000.0},
+        {"Baku (Wikipedia centre)", {49.8671, 40.4093}, 4000.0},
+        {"Yerevan", {44.51361, 40.18111}, 3000.0},
+        {"Nakhchivan", {45.41222, 39.20889}, 3000.0},
     };
     for (const auto& c : cities) {
         auto [idx, d] = nearest_road(c.at, 0.1);
