@@ -1,5 +1,5 @@
 // Shared by the browser tests: a real `aras serve --port 0`, Debian chromium through playwright-core, screenshots.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,4 +149,19 @@ export async function mapIdle(page, timeoutMs = 20000) {
     if (!m) return;
     await new Promise((r) => { m.once('idle', r); m.triggerRepaint(); setTimeout(r, ms); });
   }, timeoutMs);
+}
+
+// Features in a GeoPackage's (first) layer, read by GDAL's ogrinfo; null when ogrinfo is not installed.
+export async function gpkgFeatureCount(path) {
+  const ogrinfo = ['/usr/bin/ogrinfo', '/usr/local/bin/ogrinfo'].find((p) => existsSync(p));
+  if (!ogrinfo) return null;
+  const out = await new Promise((resolvePromise, reject) => {
+    execFile(ogrinfo, ['-ro', '-so', '-al', path], { timeout: 60000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`ogrinfo ${path}: ${stderr || err.message}`));
+      else resolvePromise(stdout);
+    });
+  });
+  const m = out.match(/Feature Count: (\d+)/);
+  if (!m) throw new Error(`ogrinfo found no layer in ${path}`);
+  return Number(m[1]);
 }

@@ -1,7 +1,10 @@
 // Scenarios from the page: corridors with per-crossing load and clearance, comparison A → B, hazards, isochrones.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mapIdle, errorShown, gpkgFeatureCount, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
@@ -9,14 +12,17 @@ if (skip) console.log(`# SKIP: ${skip}`);
 const post = (body) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () => {
-  let server, browser;
+  let server, browser, store;
   before(async () => {
-    server = await startServer();
+    // A scenario store of this run only: saved scenarios of other runs must not show up in the list.
+    store = await mkdtemp(join(tmpdir(), 'aras-web-scenarios-'));
+    server = await startServer({ extraArgs: ['--scenario-store', store] });
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
     await server?.stop();
+    if (store) await rm(store, { recursive: true, force: true });
   });
 
   test('the default scenario runs as corridors with a per-crossing summary', async (t) => {
@@ -31,13 +37,39 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
       const text = await page.locator('#corridor-summary').textContent();
       assert.match(text, /Tehran/);
       assert.match(text, /Astara/i);
-      const polygons = await page.evaluate(async () => {
+      // The answer has one corridor polygon per origin with a route, and the page says how many it drew.
+      const answer = await probe(server.url, '/corridors', post(JSON.parse(await page.inputValue('#scenario-a'))));
+      const expected = answer.body.features.filter((f) => /Polygon$/.test(f.geometry?.type ?? '')).length;
+      assert.ok(expected >= 1, 'the service answered the default scenario without a corridor polygon');
+      assert.equal(Number(await page.locator('#corridor-summary').getAttribute('data-corridors')), expected);
+      assert.match(await page.locator('#corridor-summary [data-role=corridor-count]').textContent(), /corridor/);
+      // On the map: GeoJSON is tiled in a worker, so wait (bounded) until the map holds the polygons.
+      const onMap = () => page.evaluate(() => {
         const m = window.aras.map.map;
         return m ? m.querySourceFeatures('corridors').filter((f) => f.geometry.type.endsWith('Polygon')).length : -1;
       });
-      assert.notEqual(polygons, 0, 'no corridor polygon on the map');
+      await page.waitForFunction(() => {
+        const m = window.aras.map.map;
+        return !m || m.querySourceFeatures('corridors').some((f) => f.geometry.type.endsWith('Polygon'));
+      }, null, { timeout: 30000 }).catch(() => {});
+      assert.notEqual(await onMap(), 0, 'no corridor polygon on the map');
       await mapIdle(page);
       await screenshot(page, 'corridors');
+
+      // Downloads: GeoJSON made in the browser, GeoPackage from the service (?format=gpkg), same features.
+      assert.equal(await page.locator('#download-note').isHidden(), true, 'corridors should offer a GeoPackage');
+      const [geojson] = await Promise.all([page.waitForEvent('download'), page.click('#dl-geojson')]);
+      assert.equal(geojson.suggestedFilename(), 'aras-corridors.geojson');
+      const fc = JSON.parse(await readFile(await geojson.path(), 'utf8'));
+      assert.equal(fc.type, 'FeatureCollection');
+      assert.equal(fc.features.filter((f) => /Polygon$/.test(f.geometry?.type ?? '')).length, expected);
+      assert.ok(fc.summary?.crossings?.length >= 1, 'the GeoJSON download lost the per-crossing summary');
+      const [gpkg] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click('#dl-gpkg')]);
+      assert.equal(gpkg.suggestedFilename(), 'aras-corridors.gpkg');
+      const bytes = await readFile(await gpkg.path());
+      assert.equal(bytes.subarray(0, 15).toString('latin1'), 'SQLite format 3', 'the GeoPackage download is not an SQLite file');
+      const count = await gpkgFeatureCount(await gpkg.path());
+      if (count !== null) assert.equal(count, fc.features.length, 'the GeoPackage holds other features than the GeoJSON');
     } finally {
       await context.close();
     }
@@ -111,6 +143,69 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
       assert.equal(await page.locator('#iso-summary div').count(), 2);
       await mapIdle(page);
       await screenshot(page, 'isochrones');
+      // Isochrones are offered as GeoPackage by the service too.
+      assert.equal(await page.locator('#dl-gpkg').isEnabled(), true, 'no GeoPackage offered for isochrones');
+      const [gpkg] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click('#dl-gpkg')]);
+      assert.equal(gpkg.suggestedFilename(), 'aras-isochrone.gpkg');
+      const count = await gpkgFeatureCount(await gpkg.path());
+      if (count !== null) assert.ok(count >= 2, `the isochrone GeoPackage holds ${count} features`);
+    } finally {
+      await context.close();
+    }
+  });
+  test('a scenario is saved on the server, listed, loaded back and deleted', async (t) => {
+    const missing = notImplemented(await probe(server.url, '/scenarios'), '/scenarios');
+    if (missing) return t.skip(missing);
+    // One saved before the page opens: the list shows what the server already keeps.
+    const earlier = await probe(server.url, '/scenarios', post({ name: 'Ardabil only', origins: [{ place: 'Ardabil', people: 50 }] }));
+    assert.equal(earlier.status, 201);
+    const { page, context } = await openPage(browser, server.url);
+    try {
+      await page.locator('#sec-scenario summary').click();
+      await page.waitForSelector(`#scenario-store-list li[data-scenario-id="${earlier.body.id}"]`, { timeout: 30000 });
+      assert.match(await page.locator('#scenario-store-list').textContent(), /Ardabil only/);
+
+      // Edit the default scenario and save it on the server.
+      const edited = JSON.parse(await page.inputValue('#scenario-a'));
+      edited.name = 'Tabriz doubled, Astara slower';
+      edited.origins[1].people = 800;
+      edited.crossing_capacity = { astara: 10 };
+      await page.fill('#scenario-a', JSON.stringify(edited, null, 2));
+      await page.click('#scenario-store-save');
+      const savedItem = page.locator('#scenario-store-list li', { hasText: edited.name });
+      await savedItem.waitFor({ timeout: 30000 });
+      assert.equal(await errorShown(page), '', 'error shown while saving');
+      assert.equal(await page.locator('#scenario-store-list li').count(), 2);
+      assert.equal(await page.locator('#scenario-store-list li').first().textContent().then((x) => x.includes(edited.name)), true,
+        'the newest scenario is not listed first');
+      assert.match(await page.locator('#scenario-store-status').textContent(), /Saved/);
+      const id = await savedItem.getAttribute('data-scenario-id');
+      // The service keeps it as written.
+      const kept = await probe(server.url, `/scenarios/${id}`);
+      assert.equal(kept.status, 200);
+      assert.deepEqual(kept.body.scenario, edited);
+
+      // Load the earlier one, then the edited one back into A.
+      await page.locator(`#scenario-store-list li[data-scenario-id="${earlier.body.id}"] [data-role=load]`).click();
+      await page.waitForFunction(() => /Ardabil only/.test(document.getElementById('scenario-a').value), null, { timeout: 30000 });
+      await savedItem.locator('[data-role=load]').click();
+      await page.waitForFunction((name) => document.getElementById('scenario-a').value.includes(name), edited.name, { timeout: 30000 });
+      assert.deepEqual(JSON.parse(await page.inputValue('#scenario-a')), edited);
+      assert.equal(await savedItem.getAttribute('data-current'), 'true');
+      await screenshot(page, 'scenario-store');
+
+      // A saved scenario that is invalid is refused in words; nothing is added to the list.
+      await page.fill('#scenario-a', JSON.stringify({ name: 'bad', origins: [{ place: 'Tehran', people: -1 }] }));
+      await page.click('#scenario-store-save');
+      await page.waitForSelector('#error:not([hidden])', { timeout: 30000 });
+      assert.match(await errorShown(page), /people/);
+      assert.equal(await page.locator('#scenario-store-list li').count(), 2);
+
+      // Delete the edited one: gone from the list and from the server.
+      await savedItem.locator('[data-role=delete]').click();
+      await page.waitForFunction((sid) => !document.querySelector(`#scenario-store-list li[data-scenario-id="${sid}"]`), id, { timeout: 30000 });
+      assert.equal((await probe(server.url, `/scenarios/${id}`)).status, 404);
+      assert.equal(await page.locator('#scenario-store-list li').count(), 1);
     } finally {
       await context.close();
     }

@@ -1,6 +1,7 @@
 // Place search in any script (RTL shown right-to-left) and documents: places found, highlighted and pinned.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
@@ -72,6 +73,13 @@ describe('web map: search and documents', { skip: skip ?? false }, () => {
       }
       const hebrew = page.locator('#doc-view mark', { hasText: 'אסטרה' }).first();
       assert.ok(await hebrew.evaluate((e) => e.matches(':dir(rtl)')), 'Hebrew mention not displayed right-to-left');
+      // The places download as GeoJSON; the service has no GeoPackage of them and the page says so in words.
+      const [geojson] = await Promise.all([page.waitForEvent('download'), page.click('#dl-geojson')]);
+      assert.equal(geojson.suggestedFilename(), 'aras-geoparse.geojson');
+      const fc = JSON.parse(await readFile(await geojson.path(), 'utf8'));
+      assert.equal(fc.features.filter((f) => f.geometry?.type === 'Point').length, located);
+      assert.equal(await page.locator('#dl-gpkg').isDisabled(), true);
+      assert.match(await page.locator('#download-note').textContent(), /GeoJSON only, not as GeoPackage/);
       await mapIdle(page);
       await screenshot(page, 'geoparse');
     } finally {

@@ -54,6 +54,7 @@ export async function request(path, { method = 'GET', query, body, asBlob = fals
   }
   if (!response.ok) throw await errorFrom(response);
   if (asBlob) return response.blob();
+  if (response.status === 204) return null;
   const text = await response.text();
   try {
     return JSON.parse(text);
@@ -119,3 +120,18 @@ export const isochrone = (params) => request('/isochrone', { method: 'POST', bod
 export const geoparse = (text) => request('/geoparse', { method: 'POST', body: { text } });
 export const corridors = (scenario) => request('/corridors', { method: 'POST', body: scenario });
 export const compare = (a, b) => request('/compare', { method: 'POST', body: { a, b } });
+
+// The scenario store (POST/GET/DELETE /scenarios): documents kept by the service, shared by its replicas.
+export const saveScenario = (scenario) => request('/scenarios', { method: 'POST', body: scenario });
+export async function listScenarios() {
+  const answer = await request('/scenarios');
+  // Newest first, as documented, whatever order the store behind the service lists them in.
+  return [...(answer?.scenarios ?? [])].sort((a, b) =>
+    String(b.created ?? '').localeCompare(String(a.created ?? '')) || String(b.id).localeCompare(String(a.id)));
+}
+export const getScenario = (id) => request(`/scenarios/${encodeURIComponent(id)}`);
+export const deleteScenario = (id) => request(`/scenarios/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+// Endpoints that hand a result over as a GeoPackage file with ?format=gpkg (docs/openapi.yaml); the others
+// answer GeoJSON only.
+export const GPKG_PATHS = new Set(['/route', '/isochrone', '/corridors']);

@@ -1,7 +1,7 @@
 // The planner's page: wires the panels to the Aras API and the map; state lives here, in one object.
 import * as api from './api.js';
 import { MapView, circlePolygon } from './map.js';
-import { $, el, withProgress, setStatus, showError, clearError, fmtHours, fmtKm, jsonTable, saveBlob, reveal } from './ui.js';
+import { $, el, withProgress, setStatus, showError, clearError, errorText, fmtHours, fmtKm, jsonTable, saveBlob, reveal } from './ui.js';
 import { loadBaseLayers } from './layers.js';
 import { defaultScenario, scenarioWithMapState, withCrossingClosed } from './scenario.js';
 
@@ -372,8 +372,10 @@ async function runCorridors() {
   await withProgress('corridors', async () => {
     const scenario = readScenario('scenario-a');
     const fc = await api.corridors(scenario);
-    mapView.setData('corridors', fc);
-    mapView.fitTo(fc);
+    // The summary appears once the corridors are on the map, so what the planner reads is what the map shows.
+    await mapView.setData('corridors', fc);
+    await mapView.fitTo(fc);
+    await mapView.drawn();
     renderCorridors(fc);
     reveal('corridor-summary');
     setResult('corridors', 'aras-corridors', fc, { path: '/corridors', method: 'POST', body: scenario });
@@ -395,10 +397,19 @@ function renderCorridors(fc) {
     'capacity /h': c.capacity_per_h, 'first across': fmtHours(c.first_across_h), clearance: fmtHours(c.clearance_h) }));
   const rest = Object.fromEntries(Object.entries(summary).filter(([k]) => !['crossings', 'clearance_h'].includes(k)));
   const scroll = (node) => el('div', { className: 'scroll' }, node);
+  const corridors = (fc.features ?? []).filter((f) => /Polygon$/.test(f.geometry?.type ?? ''));
+  const stranded = (fc.features ?? []).filter((f) => f.properties?.kind === 'origin');
+  const area = corridors.reduce((sum, f) => sum + (Number(f.properties?.area_km2) || 0), 0);
+  $('corridor-summary').dataset.corridors = String(corridors.length);
   $('corridor-summary').replaceChildren(
     Number.isFinite(summary.clearance_h)
       ? el('p', { className: 'big', 'data-clearance-h': summary.clearance_h }, `Everyone across after ${fmtHours(summary.clearance_h)}`)
       : null,
+    el('p', { 'data-role': 'corridor-count' }, corridors.length
+      ? `${corridors.length} corridor${corridors.length > 1 ? 's' : ''} on the map (${fmtKm(summary.corridor_width_km ?? NaN)} wide, ${Math.round(area).toLocaleString('en')} km² in all).`
+      : 'No corridor polygon in the answer.'),
+    stranded.length ? el('p', { className: 'hint', dir: 'auto' }, `No route for: ${stranded.map((f) => `${f.properties.origin}`
+      + (f.properties.no_route ? ` (${f.properties.no_route})` : '')).join('; ')}`) : null,
     el('h3', {}, 'Routes used'), rows.length ? scroll(jsonTable(rows)) : el('p', { className: 'hint' }, 'No routes in the answer.'),
     el('h3', {}, 'Load and clearance per crossing'),
     crossings.length ? scroll(jsonTable(crossings)) : el('p', { className: 'hint' }, 'No per-crossing summary in the answer.'),
@@ -438,24 +449,106 @@ async function runCompare() {
   });
 }
 
+// ---------------------------------------------------------------- scenarios kept on the server
+
+function storeStatus(text) {
+  $('scenario-store-status').textContent = text;
+}
+
+const createdWords = (iso) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+};
+
+// Lists what the server keeps, newest first. `quiet`: a failure goes to the store's status line only (the
+// list is refreshed on its own when the section opens; a planner's click gets the error shown in words too).
+async function refreshSavedScenarios({ quiet = false, current = null } = {}) {
+  let items;
+  try {
+    items = await api.listScenarios();
+  } catch (e) {
+    $('scenario-store-list').replaceChildren();
+    storeStatus(`The saved scenarios cannot be listed: ${errorText(e)}`);
+    if (!quiet) throw e;
+    return;
+  }
+  $('scenario-store-list').replaceChildren(...items.map((s) => {
+    const name = s.name || s.id;
+    return el('li', { 'data-scenario-id': s.id, 'data-current': s.id === current ? 'true' : null },
+      el('span', { className: 'name', dir: 'auto' }, name, el('span', { className: 'meta' }, ` ${createdWords(s.created)}`)),
+      el('button', { type: 'button', className: 'small', 'data-role': 'load', 'aria-label': `Load ${name} into scenario A`,
+        onclick: () => withProgress(`loading ${name}`, () => loadSavedScenario(s.id)) }, 'Load'),
+      el('button', { type: 'button', className: 'small', 'data-role': 'delete', 'aria-label': `Delete ${name} from the server`,
+        onclick: () => withProgress(`deleting ${name}`, () => deleteSavedScenario(s.id, name)) }, 'Delete'));
+  }));
+  $('scenario-store-list').dataset.count = String(items.length);
+  storeStatus(items.length ? `${items.length} scenario${items.length > 1 ? 's' : ''} saved on the server, newest first.`
+    : 'No scenario is saved on the server yet.');
+  return items;
+}
+
+async function saveScenarioOnServer() {
+  const scenario = readScenario('scenario-a');
+  const saved = await api.saveScenario(scenario);
+  await refreshSavedScenarios({ current: saved.id });
+  storeStatus(`Saved “${saved.name || scenario.name || saved.id}” on the server.`);
+}
+
+async function loadSavedScenario(id) {
+  const stored = await api.getScenario(id);
+  $('scenario-a').value = JSON.stringify(stored.scenario, null, 2);
+  document.querySelectorAll('#scenario-store-list li').forEach((li) => {
+    if (li.dataset.scenarioId === id) li.dataset.current = 'true';
+    else delete li.dataset.current;
+  });
+  storeStatus(`Loaded “${stored.name || id}” into scenario A; edit it, run it, or save it again as a new scenario.`);
+}
+
+async function deleteSavedScenario(id, name) {
+  await api.deleteScenario(id);
+  await refreshSavedScenarios();
+  storeStatus(`Deleted “${name}” from the server.`);
+}
+
 // ---------------------------------------------------------------- downloads
+
+// Why a result has no GeoPackage, in the planner's words (null when it has one).
+function noGpkgReason(data, req) {
+  if (data?.type !== 'FeatureCollection') {
+    return 'This result is a table, not map features: it downloads as JSON; there is no GeoPackage of it.';
+  }
+  if (!api.GPKG_PATHS.has(req.path)) {
+    return `The service gives ${req.path === '/geoparse' ? 'the places found in a document' : 'this result'} as GeoJSON only,`
+      + ' not as GeoPackage; download the GeoJSON (GIS software such as QGIS or ogr2ogr converts it).';
+  }
+  return null;
+}
 
 function setResult(label, filename, data, req) {
   state.lastResult = { label, filename, data, request: req };
+  const features = data?.type === 'FeatureCollection';
+  const why = noGpkgReason(data, req);
   $('download-what').textContent = `Last result: ${label}.`;
   $('dl-geojson').disabled = false;
-  $('dl-gpkg').disabled = data?.type !== 'FeatureCollection';
+  $('dl-geojson').textContent = features ? 'GeoJSON' : 'JSON';
+  $('dl-gpkg').disabled = Boolean(why);
+  $('download-note').hidden = !why;
+  $('download-note').textContent = why ?? '';
 }
 
 function downloadGeoJSON() {
   const r = state.lastResult;
   if (!r) return;
-  saveBlob(new Blob([JSON.stringify(r.data, null, 1)], { type: 'application/geo+json' }), `${r.filename}.geojson`);
+  const features = r.data?.type === 'FeatureCollection';
+  saveBlob(new Blob([JSON.stringify(r.data, null, 1)], { type: features ? 'application/geo+json' : 'application/json' }),
+    `${r.filename}.${features ? 'geojson' : 'json'}`);
 }
 
 async function downloadGpkg() {
   const r = state.lastResult;
   if (!r) return;
+  const why = noGpkgReason(r.data, r.request);
+  if (why) { showError(new Error(why)); return; }
   await withProgress('GeoPackage', async () => {
     const { path, method, query, body } = r.request;
     const blob = await api.request(path, { method, query: { ...(query ?? {}), format: 'gpkg' }, body, asBlob: true });
@@ -488,6 +581,11 @@ function wire() {
   $('doc-go').addEventListener('click', runGeoparse);
   $('corridors-go').addEventListener('click', runCorridors);
   $('compare-go').addEventListener('click', runCompare);
+  $('scenario-store-save').addEventListener('click', () => withProgress('saving the scenario', saveScenarioOnServer));
+  $('scenario-store-refresh').addEventListener('click', () => withProgress('listing saved scenarios', refreshSavedScenarios));
+  $('sec-scenario').addEventListener('toggle', () => {
+    if ($('sec-scenario').open && !$('scenario-store-list').dataset.count) refreshSavedScenarios({ quiet: true });
+  });
   $('scenario-save').addEventListener('click', () => {
     try {
       const s = readScenario('scenario-a');

@@ -11,6 +11,8 @@ const ROAD_WIDTH = ['interpolate', ['linear'], ['zoom'], 5,
   ['match', ['get', 'class'], 'motorway', 5, 'trunk', 4.5, 'primary', 3.5, 'secondary', 2.5, 1.5]];
 const COUNTRY_FILL = ['match', ['get', 'iso2'],
   'IR', '#f3efe2', 'AZ', '#e6f0e3', 'AM', '#f2e6ea', 'GE', '#e6ebf3', 'TR', '#f5eadf', '#eeeeee'];
+const POLYGONS = ['Polygon', 'MultiPolygon'];
+const LINES = ['LineString', 'MultiLineString'];
 export const STATUS_COLOR = ['match', ['get', 'state'], 'open', '#2e7d32', 'reopened', '#2e7d32', 'closed', '#c62828',
   'closed-by-planner', '#c62828', '#ef6c00'];
 
@@ -32,10 +34,16 @@ function style() {
         paint: { 'line-color': ROAD_COLOR, 'line-width': ROAD_WIDTH } },
       { id: 'borders', type: 'line', source: 'borders',
         paint: { 'line-color': '#7c2d12', 'line-width': 1.6, 'line-dasharray': [3, 2] } },
-      { id: 'corridors', type: 'fill', source: 'corridors', filter: ['!=', ['geometry-type'], 'LineString'],
+      // /corridors answers routes (LineString), corridors (usually MultiPolygon) and origins without a route
+      // (Point); single and multi geometries alike, so the filters name both.
+      { id: 'corridors', type: 'fill', source: 'corridors', filter: ['in', ['geometry-type'], ['literal', POLYGONS]],
         paint: { 'fill-color': '#0891b2', 'fill-opacity': 0.22, 'fill-outline-color': '#0e7490' } },
-      { id: 'corridor-routes', type: 'line', source: 'corridors', filter: ['==', ['geometry-type'], 'LineString'],
-        paint: { 'line-color': '#0e7490', 'line-width': 2.5 } },
+      { id: 'corridor-routes', type: 'line', source: 'corridors', filter: ['in', ['geometry-type'], ['literal', LINES]],
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': ['case', ['>', ['coalesce', ['get', 'people'], 0], 0], '#0e7490', '#94a3b8'],
+          'line-width': ['case', ['==', ['get', 'role'], 'chosen'], 3.5, ['>', ['coalesce', ['get', 'people'], 0], 0], 2.5, 1.2] } },
+      { id: 'corridor-origins', type: 'circle', source: 'corridors', filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-radius': 6, 'circle-color': '#fff', 'circle-stroke-color': '#c62828', 'circle-stroke-width': 3 } },
       { id: 'hazards', type: 'fill', source: 'hazards', paint: { 'fill-color': '#d32f2f', 'fill-opacity': 0.25 } },
       { id: 'hazards-line', type: 'line', source: 'hazards', paint: { 'line-color': '#b71c1c', 'line-width': 1.5 } },
       { id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': '#b71c1c', 'line-width': 2, 'line-dasharray': [2, 1] } },
@@ -124,6 +132,23 @@ export class MapView {
   async setData(sourceId, fc) {
     if (!this.map || !(await this.ready)) return;
     this.map.getSource(sourceId)?.setData(fc ?? EMPTY);
+  }
+
+  // Resolves once the map has drawn everything it was given (GeoJSON is cut into tiles in a worker, so a
+  // result is on the map some time after setData), or after `timeoutMs` so a stalled renderer never hangs a panel.
+  async drawn(timeoutMs = 30000) {
+    if (!this.map || !(await this.ready)) return false;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.map.off('idle', onIdle); resolve(false); }, timeoutMs);
+      const onIdle = () => { clearTimeout(timer); resolve(true); };
+      this.map.once('idle', onIdle);
+      this.map.triggerRepaint();
+    });
+  }
+
+  // Features of a source in the tiles the map currently holds (what is drawn now).
+  drawnFeatures(sourceId) {
+    return this.map ? this.map.querySourceFeatures(sourceId) : [];
   }
 
   setCursor(crosshair) {
