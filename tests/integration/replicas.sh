@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Two `aras serve` replicas sharing a throwaway PostgreSQL scenario store behind nginx, on loopback only:
-# a scenario POSTed through nginx is visible on each replica; requests spread across both with zero errors,
-# also while one replica is stopped (SIGTERM) and restarted. Usage: replicas.sh ARAS_BINARY
+# Two `aras serve` replicas behind nginx (the shipped docs/nginx-aras.conf) on one throwaway PostgreSQL + PostGIS
+# that holds both the layers (`aras load-postgis`) and the scenarios, loopback only: the replicas serve the
+# layers read back from PostGIS (same counts as the shapefiles, same features); a scenario POSTed through nginx
+# is visible on each replica; requests spread across both with zero errors, also while one replica is stopped
+# (SIGTERM) and restarted. Usage: replicas.sh ARAS_BINARY [DATA_DIR]
 # Exit 0 pass, 1 fail, 77 skip (PostgreSQL or nginx cannot start). Every wait is bounded.
 set -uo pipefail
 
-aras=${1:?usage: replicas.sh ARAS_BINARY}
+aras=${1:?usage: replicas.sh ARAS_BINARY [DATA_DIR]}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-pg_scripts=$here/../postgis
+repo=$(cd "$here/../.." && pwd)
+data=${2:-$repo/data}
+pg_scripts=$repo/tests/postgis
+nginx_conf=$repo/docs/nginx-aras.conf
+py=/usr/bin/python3
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() {
@@ -18,7 +24,9 @@ fail() {
 
 command -v nginx >/dev/null || skip "nginx is not installed (apt-get install nginx-light)"
 command -v curl >/dev/null || skip "curl is not installed"
+[[ -x $py ]] || skip "$py is not installed"
 [[ -x $aras ]] || { echo "FAIL: no binary $aras"; exit 1; }
+[[ -f $nginx_conf ]] || { echo "FAIL: no $nginx_conf"; exit 1; }
 
 tmp=$(mktemp -d /tmp/aras-replicas.XXXXXX)
 chmod 755 "$tmp"
@@ -35,22 +43,36 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- PostgreSQL (the shared scenario store) -------------------------------------------------------------
+# --- PostgreSQL + PostGIS: the shared store of layers and scenarios -------------------------------------
 out=$("$pg_scripts/start.sh" 2>&1) || skip "PostgreSQL could not be started: $out"
 cluster=$(sed -n 's/^DIR=//p' <<<"$out")
 pg=$(grep '^PG:' <<<"$out")
 [[ -n $cluster && -n $pg ]] || skip "unexpected start.sh output: $out"
 
-# --- the replicas ---------------------------------------------------------------------------------------
-mkdir -p "$tmp/data"  # no layers: /scenarios and /health need none, and start-up is instant
+# The layers the proximity engine needs (roads are left out: a PostGIS source has no routing graph, and
+# loading 17k roads would only slow the test down).
+layers=(countries borders crossings places)
+layer_args=()
+for l in "${layers[@]}"; do layer_args+=(--layer "$l"); done
+timeout 120 "$aras" load-postgis "$pg" --data "$data" "${layer_args[@]}" --quiet 2>"$tmp/load.err" \
+  || { cat "$tmp/load.err"; fail "aras load-postgis failed"; }
+# Feature counts of the source shapefiles: "name geometry... count extent" per line of `aras layers`.
+declare -A file_count
+while read -r name rest; do
+  c=$(awk '{print $(NF-1)}' <<<"$rest")
+  file_count[$name]=$c
+done < <(timeout 60 "$aras" layers --data "$data" | tail -n +2)
+for l in "${layers[@]}"; do [[ ${file_count[$l]:-} =~ ^[0-9]+$ ]] || fail "no count for $l in 'aras layers --data $data'"; done
+echo "PostGIS: loaded ${layers[*]} (${file_count[crossings]} crossings, ${file_count[places]} places)"
 
-# start_replica NAME PORT: starts it and waits (<= 20 s) for "listening on http://127.0.0.1:PORT".
+# --- the replicas: layers AND scenarios from PostGIS ------------------------------------------------------
+# start_replica NAME PORT: starts it and waits (<= 90 s) for "listening on http://127.0.0.1:PORT".
 start_replica() {
   local n=$1 p=$2
-  "$aras" serve --host 127.0.0.1 --port "$p" --threads 2 --data "$tmp/data" --scenario-store "$pg" \
+  "$aras" serve --host 127.0.0.1 --port "$p" --threads 2 --data "$pg" --scenario-store "$pg" \
     --no-access-log --shutdown-grace-ms 5000 >"$tmp/r$n.out" 2>"$tmp/r$n.err" &
   pid[$n]=$!
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 900); do
     if grep -q '^listening on ' "$tmp/r$n.out" 2>/dev/null; then
       port[$n]=$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/r$n.out")
       return 0
@@ -58,14 +80,14 @@ start_replica() {
     kill -0 "${pid[$n]}" 2>/dev/null || fail "replica $n exited: $(cat "$tmp/r$n.err")"
     sleep 0.1
   done
-  fail "replica $n did not start in 20 s"
+  fail "replica $n did not start in 90 s"
 }
 
 start_replica a 0
 start_replica b 0
 echo "replica a: pid ${pid[a]} port ${port[a]}; replica b: pid ${pid[b]} port ${port[b]}"
 
-# --- nginx ----------------------------------------------------------------------------------------------
+# --- nginx on docs/nginx-aras.conf, its replica and listen addresses replaced -----------------------------
 nport=""
 for _ in $(seq 1 50); do
   p=$((20000 + RANDOM % 20000))
@@ -73,6 +95,11 @@ for _ in $(seq 1 50); do
 done
 [[ -n $nport ]] || skip "no free port for nginx"
 mkdir -p "$tmp/nginx"
+sed -e "s/127\.0\.0\.1:8081 /127.0.0.1:${port[a]} /" -e "s/127\.0\.0\.1:8082 /127.0.0.1:${port[b]} /" \
+  -e "s/listen 127\.0\.0\.1:8080;/listen 127.0.0.1:$nport;/" "$nginx_conf" >"$tmp/nginx/aras.conf"
+for p in "${port[a]}" "${port[b]}" "$nport"; do
+  grep -q "127.0.0.1:$p[ ;]" "$tmp/nginx/aras.conf" || fail "$nginx_conf: no 127.0.0.1:8080/8081/8082 line to replace"
+done
 user_line=""
 [[ $(id -u) == 0 ]] && user_line="user root;"
 cat >"$tmp/nginx/nginx.conf" <<EOF
@@ -88,25 +115,11 @@ http {
   fastcgi_temp_path $tmp/nginx/fastcgi;
   uwsgi_temp_path $tmp/nginx/uwsgi;
   scgi_temp_path $tmp/nginx/scgi;
-  upstream aras {
-    server 127.0.0.1:${port[a]} max_fails=1 fail_timeout=1s;
-    server 127.0.0.1:${port[b]} max_fails=1 fail_timeout=1s;
-    keepalive 16;
-  }
-  server {
-    listen 127.0.0.1:$nport;
-    location / {
-      proxy_pass http://aras;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_connect_timeout 1s;
-      proxy_read_timeout 30s;
-      proxy_next_upstream error timeout http_502 http_503;
-      proxy_next_upstream_tries 2;
-    }
-  }
+  include $tmp/nginx/aras.conf;
 }
 EOF
+nginx -t -q -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>"$tmp/nginx/test.err" \
+  || fail "nginx -t rejects the configuration: $(cat "$tmp/nginx/test.err")"
 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
 nginx_pid=$!
 up=""
@@ -119,7 +132,39 @@ done
 echo "nginx: pid $nginx_pid port $nport"
 lb=http://127.0.0.1:$nport
 
-# --- 1. a scenario POSTed through nginx is visible via each replica directly -----------------------------
+# --- 1. each replica serves the layers read back from PostGIS ------------------------------------------------
+for n in a b; do
+  base=http://127.0.0.1:${port[$n]}
+  curl -s -m 10 "$base/collections" >"$tmp/collections.$n" || fail "GET /collections on replica $n"
+  for l in "${layers[@]}"; do
+    got=$("$py" -c 'import json,sys
+c = {x["id"]: x.get("numberOfFeatures") for x in json.load(open(sys.argv[1]))["collections"]}
+print(c.get(sys.argv[2]))' "$tmp/collections.$n" "$l") || fail "replica $n: /collections is not JSON: $(head -c 300 "$tmp/collections.$n")"
+    [[ $got == "${file_count[$l]}" ]] || fail "replica $n serves $got $l from PostGIS, the shapefile has ${file_count[$l]}"
+  done
+done
+# The same features as the files: the Astara crossing with its names and gates, through nginx.
+curl -s -m 10 "$lb/collections/crossings/items?limit=1000" >"$tmp/crossings.json"
+"$py" - "$tmp/crossings.json" "${file_count[crossings]}" <<'EOF' || fail "crossings served from PostGIS: $(head -c 400 "$tmp/crossings.json")"
+import json, sys
+fc = json.load(open(sys.argv[1]))
+assert fc["numberMatched"] == int(sys.argv[2]), fc["numberMatched"]
+astara = [f for f in fc["features"] if f["properties"].get("id") == "astara"]
+assert len(astara) == 1, "no astara crossing"
+p, g = astara[0]["properties"], astara[0]["geometry"]
+assert p["country_a"] == "IR" and p["country_b"] == "AZ" and p["name_b"] == "Astara", p
+assert g["type"] == "LineString" and abs(g["coordinates"][0][0] - p["lon_a"]) < 1e-6, g
+EOF
+# Proximity (countries, borders, crossings, places from PostGIS): Astara, Iran is within a km of Azerbaijan.
+prox=$(curl -s -m 10 -w '\n%{http_code}' "$lb/proximity?point=48.87,38.43")
+[[ ${prox##*$'\n'} == 200 ]] || fail "GET /proximity through nginx: $prox"
+"$py" -c 'import json,sys
+b = json.loads(sys.argv[1])["borders"]
+assert any(x["country"] == "AZ" and x["distance_km"] < 2 for x in b), b' "${prox%$'\n'*}" \
+  || fail "proximity from PostGIS layers: ${prox:0:400}"
+echo "layers from PostGIS: ${layers[*]} served by both replicas with the shapefiles' counts; proximity answers"
+
+# --- 2. a scenario POSTed through nginx is visible via each replica directly -----------------------------
 doc='{"name": "Astara replicas", "origins": [{"point": [48.87, 38.43], "people": 120}], "destinations": [{"crossing": "Astara"}]}'
 created=$(curl -s -m 10 -w '\n%{http_code}' -H 'Content-Type: application/json' --data-binary "$doc" "$lb/scenarios")
 code=${created##*$'\n'}
@@ -134,17 +179,21 @@ for n in a b; do
 done
 echo "scenario $id: visible on both replicas"
 
-# urls N: N request URLs through nginx, /health and /scenarios alternating.
+# urls N: N request URLs through nginx: /health, /scenarios/ID and a page of crossings in turn.
 urls() {
   for ((i = 0; i < $1; i++)); do
-    if ((i % 2)); then echo "url = \"$lb/scenarios\""; else echo "url = \"$lb/health\""; fi
+    case $((i % 3)) in
+      0) echo "url = \"$lb/health\"" ;;
+      1) echo "url = \"$lb/scenarios/$id\"" ;;
+      2) echo "url = \"$lb/collections/crossings/items?limit=3\"" ;;
+    esac
     echo 'output = "/dev/null"'
   done
 }
 # load FILE N [RATE]: N requests on one keep-alive client connection; one "code instance" line per request.
 load() {
   local file=$1 n=$2 rate=${3:-}
-  urls "$n" | curl -s -m 120 ${rate:+--rate "$rate"} -K - -w '%{http_code} %header{x-aras-instance}\n' >"$file"
+  urls "$n" | curl -s -m 150 ${rate:+--rate "$rate"} -K - -w '%{http_code} %header{x-aras-instance}\n' >"$file"
 }
 # check FILE N: all N answered 200 (curl writes 000 for a transport error).
 check() {
@@ -155,17 +204,17 @@ check() {
 }
 count() { grep -c " $2\$" "$1"; }
 
-# --- 2. 400 requests spread across both, zero errors ----------------------------------------------------
-load "$tmp/steady" 400
-check "$tmp/steady" 400
+# --- 3. 450 requests spread across both, zero errors ----------------------------------------------------
+load "$tmp/steady" 450
+check "$tmp/steady" 450
 ca=$(count "$tmp/steady" "${pid[a]}")
 cb=$(count "$tmp/steady" "${pid[b]}")
-echo "steady: 400 requests, 0 errors; replica a answered $ca, b answered $cb"
+echo "steady: 450 requests, 0 errors; replica a answered $ca, b answered $cb"
 ((ca >= 100 && cb >= 100)) || fail "requests not spread across replicas (a $ca, b $cb)"
 
-# --- 3. stop replica a (SIGTERM) mid-loop and restart it: still zero client errors ------------------------
+# --- 4. stop replica a (SIGTERM) mid-loop and restart it: still zero client errors ------------------------
 old_a=${pid[a]}
-load "$tmp/rolling" 400 100/s &
+load "$tmp/rolling" 600 100/s &
 loader=$!
 sleep 1
 kill -TERM "$old_a"
@@ -175,19 +224,19 @@ rc=$?
 [[ $rc == 0 ]] || fail "replica a exited with $rc after SIGTERM"
 sleep 0.5
 start_replica a "${port[a]}"
-timeout 150 tail --pid="$loader" -f /dev/null
+timeout 200 tail --pid="$loader" -f /dev/null
 wait "$loader"
-check "$tmp/rolling" 400
+check "$tmp/rolling" 600
 ra_old=$(count "$tmp/rolling" "$old_a")
 ra_new=$(count "$tmp/rolling" "${pid[a]}")
 rb=$(count "$tmp/rolling" "${pid[b]}")
-echo "rolling restart: 400 requests, 0 errors; a (pid $old_a) answered $ra_old, b $rb, restarted a (pid ${pid[a]}) $ra_new"
+echo "rolling restart: 600 requests, 0 errors; a (pid $old_a) answered $ra_old, b $rb, restarted a (pid ${pid[a]}) $ra_new"
 ((ra_old > 0 && rb > 0)) || fail "both replicas should have answered before the stop"
 
-# The restarted replica is back in rotation and still sees the shared scenario.
-sleep 1.2  # nginx's fail_timeout for the stopped server
-load "$tmp/after" 40
-check "$tmp/after" 40
+# The restarted replica is back in rotation and still sees the shared scenario and layers.
+sleep 2.2  # nginx's fail_timeout (docs/nginx-aras.conf) for the stopped server
+load "$tmp/after" 60
+check "$tmp/after" 60
 ((ra_new + $(count "$tmp/after" "${pid[a]}") > 0)) || fail "restarted replica a never answered through nginx"
 [[ $(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port[a]}/scenarios/$id") == 200 ]] \
   || fail "restarted replica a does not see $id"
