@@ -98,7 +98,7 @@ mkdir -p "$tmp/nginx"
 sed -e "s/127\.0\.0\.1:8081 /127.0.0.1:${port[a]} /" -e "s/127\.0\.0\.1:8082 /127.0.0.1:${port[b]} /" \
   -e "s/listen 127\.0\.0\.1:8080;/listen 127.0.0.1:$nport;/" "$nginx_conf" >"$tmp/nginx/aras.conf"
 for p in "${port[a]}" "${port[b]}" "$nport"; do
-  grep -q "127.0.0.1:$p[ ;]" "$tmp/nginx/aras.conf" || fail "$nginx_conf: no 127.0.0.1:8080/8081/8082 line to replace"
+  grep -q "127.0.0.1:${p}[ ;]" "$tmp/nginx/aras.conf" || fail "$nginx_conf: no 127.0.0.1:8080/8081/8082 line to replace"
 done
 user_line=""
 [[ $(id -u) == 0 ]] && user_line="user root;"
@@ -240,4 +240,32 @@ check "$tmp/after" 60
 ((ra_new + $(count "$tmp/after" "${pid[a]}") > 0)) || fail "restarted replica a never answered through nginx"
 [[ $(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port[a]}/scenarios/$id") == 200 ]] \
   || fail "restarted replica a does not see $id"
+
+# --- 5. the documented maintenance step: `down` + reload takes replica b out of rotation, and back ----------
+# reload_nginx: SIGHUP, then wait (<= 10 s) until a fresh connection is served by the new configuration,
+# which /health cannot tell apart: wait for the old worker to be gone instead.
+reload_nginx() {
+  local old_workers
+  old_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
+  kill -HUP "$nginx_pid"
+  for _ in $(seq 1 100); do
+    local alive=""
+    for w in $old_workers; do kill -0 "$w" 2>/dev/null && alive=1; done
+    [[ -z $alive ]] && return 0
+    sleep 0.1
+  done
+  fail "nginx did not reload in 10 s"
+}
+sed -i "s/\(server 127\.0\.0\.1:${port[b]} [^;]*\);/\1 down;/" "$tmp/nginx/aras.conf"
+grep -q "${port[b]} .* down;" "$tmp/nginx/aras.conf" || fail "could not mark replica b down"
+reload_nginx
+load "$tmp/drained" 60
+check "$tmp/drained" 60
+[[ $(count "$tmp/drained" "${pid[b]}") == 0 ]] || fail "replica b marked down still answered through nginx"
+sed -i "s/ down;/;/" "$tmp/nginx/aras.conf"
+reload_nginx
+load "$tmp/back" 60
+check "$tmp/back" 60
+(($(count "$tmp/back" "${pid[b]}") > 0)) || fail "replica b did not come back after the reload"
+echo "maintenance: replica b marked down + reload: 60 of 60 answered by a; back after the reload"
 echo "PASS"
