@@ -1,5 +1,6 @@
 // Loading the gazetteer built by tools/gazetteer/ and answering forward and reverse geocoding queries.
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -9,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aras/geo/geojson.hpp"
 #include "gazetteer_index.hpp"
 #include "text_normalize.hpp"
 
@@ -427,6 +429,76 @@ Feature to_feature(const GeocodeMatch& match) {
     if (!p.province.empty()) pr["province"] = p.province;
     if (!p.crossing_id.empty()) pr["crossing_id"] = p.crossing_id;
     return f;
+}
+
+namespace {
+
+// A TSV cell: tabs and line breaks would split the row.
+std::string cell(std::string s) {
+    for (auto& c : s)
+        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    return s;
+}
+
+std::string property_string(const Feature& f, const char* key) {
+    auto it = f.properties.find(key);
+    if (it == f.properties.end() || it->is_null()) return {};
+    return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+}  // namespace
+
+void write_gazetteer(const Layer& places, const Layer& countries, const std::string& data_dir) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(data_dir) / "gazetteer";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw GazetteerError("gazetteer: cannot create " + dir.string() + ": " + ec.message());
+
+    std::string tsv = "# Aras gazetteer of an imported region: OSM places (ODbL 1.0, (c) OpenStreetMap contributors)\n";
+    for (const auto& f : places.features) {
+        const auto* at = std::get_if<LonLat>(&f.geometry);
+        const std::string name = property_string(f, "name");
+        if (!at || name.empty()) continue;
+        std::int64_t population = 0;
+        if (auto it = f.properties.find("population"); it != f.properties.end() && it->is_number())
+            population = it->get<std::int64_t>();
+        std::string kind = property_string(f, "kind");
+        if (kind.empty()) kind = "village";
+        char position[64];
+        std::snprintf(position, sizeof position, "%.6f\t%.6f", at->lon, at->lat);
+        std::string osm_id = property_string(f, "osm_id");
+        tsv += "osm:" + cell(osm_id.empty() ? std::to_string(&f - places.features.data()) : osm_id) + "\t" +
+               cell(kind) + "\t" + cell(property_string(f, "country")) + "\t" + std::to_string(population) +
+               "\t" + position + "\t0\t\t\t" + cell(name) + "\t:" + cell(name);
+        // names: a JSON object (or its text) of name:<lang> values.
+        nlohmann::json names = nlohmann::json::object();
+        if (auto it = f.properties.find("names"); it != f.properties.end()) {
+            names = it->is_string() ? nlohmann::json::parse(it->get<std::string>(), nullptr, false) : *it;
+            if (!names.is_object()) names = nlohmann::json::object();
+        }
+        for (const auto& [lang, value] : names.items())
+            if (value.is_string() && !value.get<std::string>().empty())
+                tsv += "\t" + cell(lang) + ":" + cell(value.get<std::string>());
+        tsv += "\n";
+    }
+    const std::string gz_path = (dir / "places.tsv.gz").string();
+    gzFile gz = gzopen(gz_path.c_str(), "wb9");
+    if (!gz) throw GazetteerError("gazetteer: cannot write " + gz_path);
+    const bool ok = gzwrite(gz, tsv.data(), static_cast<unsigned>(tsv.size())) == static_cast<int>(tsv.size());
+    if (gzclose(gz) != Z_OK || !ok) throw GazetteerError("gazetteer: writing " + gz_path + " failed");
+
+    FeatureCollection admin;
+    for (const auto& c : countries.features) {
+        if (!std::holds_alternative<Polygon>(c.geometry) && !std::holds_alternative<MultiPolygon>(c.geometry)) continue;
+        Feature a;
+        a.geometry = c.geometry;
+        a.properties = {{"kind", "country"}, {"iso2", property_string(c, "iso2")}, {"name", property_string(c, "name")}};
+        admin.features.push_back(std::move(a));
+    }
+    std::ofstream out(dir / "admin_areas.geojson", std::ios::binary);
+    out << to_geojson(admin);
+    if (!out) throw GazetteerError("gazetteer: cannot write " + (dir / "admin_areas.geojson").string());
 }
 
 }  // namespace aras::geo

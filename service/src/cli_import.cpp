@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aras/geo/gazetteer.hpp"
 #include "aras/geo/layer_io.hpp"
 #include "aras/geo/osm_import.hpp"
 #include "aras/service/cli.hpp"
@@ -130,6 +131,8 @@ int import_osm(const CommandArgs& argv) {
     options.progress = [&progress](const geo::OsmImportProgress& p) { progress(p); };
     geo::OsmLayers layers = geo::import_osm(input, options);
 
+    // The region's gazetteer (every name:* language), so geocode, reverse and geoparse work on DIR.
+    geo::write_gazetteer(layers.places, layers.countries, tmp.path().string());
     // The places with every name:* kept, which a shapefile's 254-byte fields cannot hold.
     geo::write_layer(layers.places, (tmp.path() / "places.geojson").string(), geo::VectorFormat::GeoJSON);
     for (auto& f : layers.places.features) f.properties["names"] = fit_names(f.properties.value("names", std::string()));

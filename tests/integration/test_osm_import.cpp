@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "aras/geo/gazetteer.hpp"
 #include "aras/geo/geodesy.hpp"
 #include "aras/geo/layer_io.hpp"
 #include "aras/geo/osm_import.hpp"
@@ -199,6 +200,24 @@ TEST_F(ImportedRegion, MonacoHasMotorwaysARoadAtMonteCarloAndTheCity) {
     EXPECT_GE(monaco->places.features.size(), 6u);
     // The Monaco–France land boundary ways, without the maritime ones.
     EXPECT_GE(monaco->borders.features.size(), 3u);
+}
+
+TEST_F(ImportedRegion, GeocodesTheRegionInEveryNameLanguage) {
+    // The import writes the region's gazetteer from the place nodes and their name:* tags.
+    const auto gazetteer = geo::Gazetteer::load(andorra->dir.string());
+    ASSERT_GE(gazetteer->size(), 5u);
+    for (const char* query : {"Andorra la Vella", "Андорра-ла-Велья", "andora la vela", "אנדורה לה ולה"}) {
+        geo::GeocodeQuery q;
+        q.text = query;
+        const auto matches = gazetteer->geocode(q);
+        ASSERT_FALSE(matches.empty()) << query;
+        EXPECT_EQ(matches.front().place->name, "Andorra la Vella") << query;
+        EXPECT_NEAR(matches.front().place->location.lon, 1.5212, 0.01) << query;
+    }
+    const auto where = gazetteer->reverse(geo::LonLat{1.5225, 42.5080});
+    ASSERT_TRUE(where.nearest.has_value());
+    EXPECT_EQ(where.nearest->place->name, "Andorra la Vella");
+    EXPECT_LT(where.distance_m, 500.0);
 }
 
 TEST_F(ImportedRegion, TheRoutingEngineRoutesOnTheImport) {

@@ -67,6 +67,12 @@ public:
     virtual std::size_t size() const = 0;
 };
 
+// Writes DATA_DIR/gazetteer/{places.tsv.gz, admin_areas.geojson}, the files Gazetteer::load reads,
+// from a places layer (Point features: name, kind, population, country, names = a JSON object of
+// names by language) and a countries layer (iso2, name): what `aras import` leaves so geocoding,
+// reverse geocoding and geoparsing work on an imported region. Throws GazetteerError.
+void write_gazetteer(const Layer& places, const Layer& countries, const std::string& data_dir);
+
 // The GeoJSON feature of a match: name, names, country, kind, population, score, matched.
 Feature to_feature(const GeocodeMatch& match);
 
