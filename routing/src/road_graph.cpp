@@ -233,7 +233,7 @@ void landmark_search(const RoadGraph::Impl& g, std::uint32_t root, bool backward
         auto [d, u] = heap.top();
         heap.pop();
         if (d > dist[u]) continue;
-        auto relax = [&](const EdgeRec& e, std::uint32_t v) {
+        auto relax = [&, d = d](const EdgeRec& e, std::uint32_t v) {  // copy: clang < 16 cannot capture a binding
             const double w = distance ? e.length_m : e.duration_s;
             if (d + w < dist[v]) {
                 dist[v] = d + w;

@@ -45,7 +45,7 @@ geo::Layer layer_from(const geo::FeatureCollection& fc, const std::string& name)
         copy.properties = nlohmann::json::object();
         for (const auto& [key, value] : f.properties.items()) {
             auto it = std::find_if(layer.fields.begin(), layer.fields.end(),
-                                   [&](const geo::Field& field) { return field.name == key; });
+                                   [&k = key](const geo::Field& field) { return field.name == k; });
             if (it == layer.fields.end() && !value.is_null()) {
                 geo::FieldType type = geo::FieldType::String;
                 if (value.is_boolean()) type = geo::FieldType::Boolean;
