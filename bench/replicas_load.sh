@@ -3,16 +3,17 @@
 # PostgreSQL scenario store; wrk runs a route/geocode/scenario-read mix (bench/http/replicas.lua) through nginx
 # for a bounded time while replica a is stopped (SIGTERM) and restarted on the same port. Prints req/s,
 # latency percentiles, non-2xx and socket errors (goal: zero) and the answers per replica.
-# usage: bench/replicas_load.sh [BUILD_DIR=build] [SECONDS=40] [CONNECTIONS=32]
-#   STEADY_SECONDS=N (default 15) first runs the same mix for N s without a restart (0: skip).
+# usage: bench/replicas_load.sh [BUILD_DIR=build] [SECONDS=60] [CONNECTIONS=32]
+#   STEADY_SECONDS=N (default 20) first runs the same mix for N s without a restart (0: skip).
 #   STOP_AT=N (default 5): seconds into the restart run at which replica a gets SIGTERM.
+# Exit 1 when any request failed (non-2xx or socket error) or a replica answered nothing.
 # Everything (PostgreSQL cluster, replicas, nginx, temp files) is stopped and removed on exit.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$repo/build}
-secs=${2:-40}
+secs=${2:-60}
 conns=${3:-32}
-steady=${STEADY_SECONDS:-15}
+steady=${STEADY_SECONDS:-20}
 stop_at=${STOP_AT:-5}
 threads=${WRK_THREADS:-2}
 data=${ARAS_DATA:-$repo/data}
@@ -179,3 +180,16 @@ if [[ -s $tmp/nginx/error.log ]]; then
   sed -E 's/^[0-9\/]+ [0-9:]+ \[[a-z]+\] [0-9#]+: \*[0-9]+ //; s/ while .*//' "$tmp/nginx/error.log" |
     sort | uniq -c | sort -rn | head -5
 fi
+
+# The goal: zero errors, and every replica (the old a, b, the new a) answered.
+clean="socket errors: connect 0, read 0, write 0, timeout 0; status errors 0"
+ok=1
+for f in "$tmp"/steady.txt "$tmp/restart.txt"; do
+  [[ -f $f ]] || continue
+  grep -qF "$clean" "$f" || { echo "ERRORS in the ${f##*/} run"; ok=""; }
+done
+for want in "$old" "${pid[b]}" "${pid[a]}"; do
+  grep -q " $want=[1-9]" "$tmp/restart.txt" || { echo "replica pid $want answered nothing in the restart run"; ok=""; }
+done
+[[ -n $ok ]] || exit 1
+echo "OK: zero errors; every replica answered"
