@@ -220,7 +220,9 @@ struct PendingEdge {
     RoadClass cls;
 };
 
-// Plain Dijkstra on base weights for landmark tables (forward from or backward to `root`).
+// Plain Dijkstra on base weights for landmark tables (forward from or backward to `root`). Time tables
+// include each crossing's own waiting time (closed crossings too): the bounds stay valid for any query that
+// waits at least that long (the router checks), and cross-border bounds get much tighter.
 void landmark_search(const RoadGraph::Impl& g, std::uint32_t root, bool backward, bool distance,
                      std::vector<double>& dist) {
     const std::size_t n = g.node_count();
@@ -234,7 +236,8 @@ void landmark_search(const RoadGraph::Impl& g, std::uint32_t root, bool backward
         heap.pop();
         if (d > dist[u]) continue;
         auto relax = [&, d = d](const EdgeRec& e, std::uint32_t v) {  // copy: clang < 16 cannot capture a binding
-            const double w = distance ? e.length_m : e.duration_s;
+            double w = distance ? e.length_m : e.duration_s;
+            if (!distance && e.crossing != kInvalidId) w += std::max(g.crossings[e.crossing].penalty_s, 0.0);
             if (d + w < dist[v]) {
                 dist[v] = d + w;
                 heap.push({dist[v], v});
@@ -584,7 +587,7 @@ std::shared_ptr<const RoadGraph> RoadGraph::build(const geo::Layer& roads, const
 namespace {
 
 constexpr char kMagic[8] = {'A', 'R', 'A', 'S', 'R', 'G', 'R', 'F'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: landmark time tables include crossing waits
 constexpr std::uint32_t kSections = 17;
 
 struct FileHeader {

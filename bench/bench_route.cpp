@@ -1,0 +1,236 @@
+// Routing timings on the embedded graph: Dijkstra vs ALT on a fixed random query set, query-time avoid
+// zones, isochrones and a 10×10 matrix. Also the export/replay modes used by bench/pgrouting_compare.sh:
+//   bench_route --export DIR [--pairs N]   edges.csv (directed, time costs incl. crossing waits) + pairs.csv
+//   bench_route --run-pairs DIR            times ALT and Dijkstra on DIR/pairs.csv, writes DIR/aras.csv
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "aras/routing/road_graph.hpp"
+#include "aras/routing/router.hpp"
+#include "synthetic.hpp"
+
+using namespace aras::routing;
+using aras::geo::LonLat;
+
+namespace {
+
+constexpr std::size_t kPairs = 1000;
+constexpr std::uint64_t kSeed = 42;
+
+const Router& router() {
+    static const Router r(RoadGraph::load_or_build(std::string(ARAS_SOURCE_DIR) + "/data"));
+    return r;
+}
+
+struct QuerySet {
+    std::vector<std::pair<NodeId, NodeId>> nodes;
+    std::vector<std::pair<LonLat, LonLat>> points;
+    std::size_t cross_border = 0;
+};
+
+QuerySet make_queries(std::size_t count) {
+    const RoadGraph& g = router().graph();
+    QuerySet q;
+    q.nodes = aras::bench::query_pairs(aras::bench::main_network(g), count, kSeed);
+    for (const auto& [a, b] : q.nodes) {
+        q.points.emplace_back(g.node_position(a), g.node_position(b));
+        if (g.node_country(a) != g.node_country(b)) ++q.cross_border;
+    }
+    return q;
+}
+
+const QuerySet& queries() {
+    static const QuerySet q = make_queries(kPairs);
+    return q;
+}
+
+// The restricted costing of the issue: a hard 25 km geodesic circle around Ardabil and Astara closed.
+Costing avoid_costing() {
+    Costing c;
+    c.hazards.push_back(Hazard::circle({48.29, 38.25}, 25.0, true));
+    c.closed_crossings.insert("Astara");
+    return c;
+}
+
+// One query per iteration, cycling through the fixed set (iterations = set size: every pair once).
+void run_pairs(benchmark::State& state, Algorithm algorithm, const Costing& costing) {
+    const auto& qs = queries();
+    RouteRequest req;
+    req.algorithm = algorithm;
+    req.costing = costing;
+    req.waypoints.resize(2);
+    std::size_t i = 0, settled = 0, found = 0;
+    for (auto _ : state) {
+        const auto& [a, b] = qs.points[i++ % qs.points.size()];
+        req.waypoints[0] = a;
+        req.waypoints[1] = b;
+        const RouteResult r = router().route(req);
+        found += std::holds_alternative<std::vector<Route>>(r);
+        settled += Router::last_stats().settled;
+        benchmark::DoNotOptimize(r);
+    }
+    state.counters["settled"] = benchmark::Counter(double(settled), benchmark::Counter::kAvgIterations);
+    state.counters["found"] = benchmark::Counter(double(found), benchmark::Counter::kAvgIterations);
+    state.counters["cross_border"] = double(qs.cross_border) / double(qs.points.size());
+    state.counters["nodes"] = double(router().graph().node_count());
+}
+
+void BM_RouteDijkstra(benchmark::State& s) { run_pairs(s, Algorithm::Dijkstra, {}); }
+void BM_RouteAlt(benchmark::State& s) { run_pairs(s, Algorithm::Alt, {}); }
+void BM_RouteAltAvoidZones(benchmark::State& s) { run_pairs(s, Algorithm::Alt, avoid_costing()); }
+void BM_RouteDijkstraAvoidZones(benchmark::State& s) { run_pairs(s, Algorithm::Dijkstra, avoid_costing()); }
+BENCHMARK(BM_RouteDijkstra)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RouteAlt)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RouteAltAvoidZones)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RouteDijkstraAvoidZones)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
+
+void BM_RouteAltAlternatives2(benchmark::State& state) {
+    const auto& qs = queries();
+    RouteRequest req;
+    req.alternatives = 2;
+    req.waypoints.resize(2);
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const auto& [a, b] = qs.points[i++ % qs.points.size()];
+        req.waypoints = {a, b};
+        benchmark::DoNotOptimize(router().route(req));
+    }
+}
+BENCHMARK(BM_RouteAltAlternatives2)->Iterations(200)->Unit(benchmark::kMillisecond);
+
+// Isochrone bands 1, 2 and 4 h from Tabriz (Dijkstra tree + GEOS buffer of the reached edges).
+void BM_IsochroneTabriz(benchmark::State& state) {
+    for (auto _ : state) benchmark::DoNotOptimize(router().isochrone({46.29, 38.08}, {1.0, 2.0, 4.0}));
+}
+BENCHMARK(BM_IsochroneTabriz)->Unit(benchmark::kMillisecond);
+
+void BM_IsochroneTabriz1h(benchmark::State& state) {
+    for (auto _ : state) benchmark::DoNotOptimize(router().isochrone({46.29, 38.08}, {1.0}));
+}
+BENCHMARK(BM_IsochroneTabriz1h)->Unit(benchmark::kMillisecond);
+
+// Ten origins × ten destinations from the fixed set.
+void BM_Matrix10x10(benchmark::State& state) {
+    const auto& qs = queries();
+    std::vector<LonLat> from, to;
+    for (std::size_t i = 0; i < 10; ++i) {
+        from.push_back(qs.points[i].first);
+        to.push_back(qs.points[i].second);
+    }
+    for (auto _ : state) benchmark::DoNotOptimize(router().matrix(from, to));
+}
+BENCHMARK(BM_Matrix10x10)->Unit(benchmark::kMillisecond);
+
+// ---------------------------------------------------------------------------------------------
+// Export / replay for the pgRouting comparison.
+
+// Time cost the router minimises for an unrestricted query: duration, plus the wait at open crossings.
+double edge_cost(const RoadGraph& g, const EdgeInfo& e) {
+    if (e.crossing == kInvalidId) return e.duration_s;
+    const Crossing& c = g.crossings()[e.crossing];
+    return c.open ? e.duration_s + c.penalty_s : -1.0;
+}
+
+int export_graph(const std::string& dir, std::size_t pairs) {
+    const RoadGraph& g = router().graph();
+    std::ofstream edges(dir + "/edges.csv");
+    edges << "id,source,target,cost\n";
+    char buf[128];
+    std::size_t written = 0;
+    for (NodeId v = 0; v < g.node_count(); ++v)
+        for (EdgeId e = g.first_edge(v); e < g.first_edge(v + 1); ++e) {
+            const EdgeInfo info = g.edge(e);
+            const double c = edge_cost(g, info);
+            if (c < 0) continue;  // closed crossing: not in the network
+            // pgRouting ids start at 1; %.17g keeps every float cost exact.
+            std::snprintf(buf, sizeof buf, "%u,%u,%u,%.17g\n", e + 1, info.source + 1, info.target + 1, c);
+            edges << buf;
+            ++written;
+        }
+    const QuerySet qs = make_queries(pairs);
+    std::ofstream out(dir + "/pairs.csv");
+    out << "i,source,target,lon_a,lat_a,lon_b,lat_b\n";
+    for (std::size_t i = 0; i < qs.nodes.size(); ++i) {
+        std::snprintf(buf, sizeof buf, "%zu,%u,%u,%.9f,%.9f,%.9f,%.9f\n", i, qs.nodes[i].first + 1, qs.nodes[i].second + 1,
+                      qs.points[i].first.lon, qs.points[i].first.lat, qs.points[i].second.lon, qs.points[i].second.lat);
+        out << buf;
+    }
+    if (!edges || !out) throw std::runtime_error("cannot write to " + dir);
+    std::cout << "exported " << g.node_count() << " nodes, " << written << " directed edges, " << qs.nodes.size()
+              << " pairs (" << qs.cross_border << " cross-border, seed " << kSeed << ") to " << dir << "\n";
+    return 0;
+}
+
+int run_pair_file(const std::string& dir) {
+    std::ifstream in(dir + "/pairs.csv");
+    if (!in) throw std::runtime_error("cannot read " + dir + "/pairs.csv");
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::pair<LonLat, LonLat>> pts;
+    while (std::getline(in, line)) {
+        std::istringstream s(line);
+        std::string f[7];
+        for (auto& x : f) std::getline(s, x, ',');
+        pts.push_back({{std::stod(f[3]), std::stod(f[4])}, {std::stod(f[5]), std::stod(f[6])}});
+    }
+    router();  // load the graph before timing
+    using Clock = std::chrono::steady_clock;
+    std::ofstream out(dir + "/aras.csv");
+    out << "i,alt_cost,dijkstra_cost,alt_us,dijkstra_us\n";
+    double total[2] = {0, 0};
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+        double cost[2], us[2];
+        for (int k = 0; k < 2; ++k) {
+            RouteRequest req;
+            req.waypoints = {pts[i].first, pts[i].second};
+            req.algorithm = k == 0 ? Algorithm::Alt : Algorithm::Dijkstra;
+            const auto t0 = Clock::now();
+            const RouteResult r = router().route(req);
+            us[k] = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+            const auto* routes = std::get_if<std::vector<Route>>(&r);
+            cost[k] = routes ? routes->front().cost : -1.0;
+            total[k] += us[k];
+        }
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%zu,%.6f,%.6f,%.1f,%.1f\n", i, cost[0], cost[1], us[0], us[1]);
+        out << buf;
+    }
+    std::cout << "aras: " << pts.size() << " pairs, ALT mean " << total[0] / double(pts.size()) / 1000.0
+              << " ms, Dijkstra mean " << total[1] / double(pts.size()) / 1000.0 << " ms\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        if (argc >= 3 && std::strcmp(argv[1], "--export") == 0) {
+            std::size_t pairs = kPairs;
+            if (argc >= 5 && std::strcmp(argv[3], "--pairs") == 0) pairs = std::stoul(argv[4]);
+            return export_graph(argv[2], pairs);
+        }
+        if (argc >= 3 && std::strcmp(argv[1], "--run-pairs") == 0) return run_pair_file(argv[2]);
+    } catch (const std::exception& e) {
+        std::cerr << "bench_route: " << e.what() << "\n";
+        return 1;
+    }
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    std::cerr << "graph: " << router().graph().node_count() << " nodes, " << router().graph().edge_count()
+              << " edges, " << router().graph().landmark_count() << " landmarks; " << queries().points.size()
+              << " fixed pairs (seed " << kSeed << "), " << queries().cross_border << " cross-border\n";
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,115 @@
+// Scale measurements (run by bench/scale.sh, one process per step so that /usr/bin/time sees its peak RSS):
+//   synthetic_scale build --nodes N --out FILE      generate the synthetic network, build the RoadGraph, save it
+//   synthetic_scale query --graph FILE | --data DIR [--cache DIR] [--pairs P] [--dijkstra-pairs D]
+// Each prints one line of key=value figures.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "aras/routing/road_graph.hpp"
+#include "aras/routing/router.hpp"
+#include "synthetic.hpp"
+
+using namespace aras::routing;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::string option(int argc, char** argv, const std::string& name, const std::string& fallback = "") {
+    for (int i = 2; i + 1 < argc; ++i)
+        if (argv[i] == name) return argv[i + 1];
+    return fallback;
+}
+
+int build(int argc, char** argv) {
+    aras::bench::SyntheticOptions o;
+    o.nodes = std::stoul(option(argc, argv, "--nodes", "10000"));
+    const std::string out = option(argc, argv, "--out");
+    if (out.empty()) throw std::invalid_argument("missing --out FILE");
+    auto t0 = Clock::now();
+    const aras::geo::Layer roads = aras::bench::synthetic_roads(o);
+    const double gen_s = since(t0);
+    t0 = Clock::now();
+    BuildOptions bo;
+    const auto graph = RoadGraph::build(roads, aras::geo::Layer{}, bo);
+    const double build_s = since(t0);
+    t0 = Clock::now();
+    graph->save(out);
+    const double save_s = since(t0);
+    std::printf("features=%zu nodes=%zu edges=%zu landmarks=%d generate_s=%.2f build_s=%.2f save_s=%.2f file_mb=%.1f\n",
+                roads.features.size(), graph->node_count(), graph->edge_count(), graph->landmark_count(), gen_s,
+                build_s, save_s, double(std::filesystem::file_size(out)) / 1e6);
+    return 0;
+}
+
+int query(int argc, char** argv) {
+    const std::string file = option(argc, argv, "--graph"), data = option(argc, argv, "--data");
+    const std::size_t pairs = std::stoul(option(argc, argv, "--pairs", "200"));
+    const std::size_t dpairs = std::stoul(option(argc, argv, "--dijkstra-pairs", "50"));
+    auto t0 = Clock::now();
+    std::shared_ptr<const RoadGraph> graph;
+    if (!file.empty()) graph = RoadGraph::load(file);
+    else if (!data.empty()) graph = RoadGraph::load_or_build(data, option(argc, argv, "--cache"));
+    else throw std::invalid_argument("need --graph FILE or --data DIR");
+    const double load_s = since(t0);
+    const Router router(graph);
+    const auto net = aras::bench::main_network(*graph);
+    const auto qs = aras::bench::query_pairs(net, std::max(pairs, dpairs), 42);
+    auto run = [&](Algorithm a, std::size_t n, double& settled) {
+        RouteRequest req;
+        req.algorithm = a;
+        settled = 0;
+        std::size_t found = 0;
+        const auto t = Clock::now();
+        for (std::size_t i = 0; i < n && i < qs.size(); ++i) {
+            req.waypoints = {graph->node_position(qs[i].first), graph->node_position(qs[i].second)};
+            const RouteResult r = router.route(req);
+            found += std::holds_alternative<std::vector<Route>>(r);
+            settled += double(Router::last_stats().settled);
+        }
+        if (found != std::min(n, qs.size())) std::cerr << "warning: " << found << " of " << n << " pairs routed\n";
+        settled /= double(std::max<std::size_t>(1, std::min(n, qs.size())));
+        return since(t) * 1000.0 / double(std::max<std::size_t>(1, std::min(n, qs.size())));
+    };
+    double alt_settled = 0, dij_settled = 0;
+    const double alt_ms = run(Algorithm::Alt, pairs, alt_settled);
+    const double dij_ms = run(Algorithm::Dijkstra, dpairs, dij_settled);
+    // Isochrone (1 h band, default 2 km buffer) from the first few query origins.
+    const std::size_t iso_n = std::min<std::size_t>(5, qs.size());
+    t0 = Clock::now();
+    double reached_km = 0;
+    for (std::size_t i = 0; i < iso_n; ++i) {
+        const auto iso = router.isochrone(graph->node_position(qs[i].first), {1.0});
+        reached_km += iso.bands.front().reached_km;
+    }
+    const double iso_ms = since(t0) * 1000.0 / double(std::max<std::size_t>(1, iso_n));
+    std::printf("nodes=%zu edges=%zu landmarks=%d main_network=%zu load_s=%.3f alt_ms=%.3f alt_settled=%.0f "
+                "dijkstra_ms=%.3f dijkstra_settled=%.0f speedup=%.1f iso1h_ms=%.1f iso1h_reached_km=%.0f\n",
+                graph->node_count(), graph->edge_count(), graph->landmark_count(), net.size(), load_s, alt_ms,
+                alt_settled, dij_ms, dij_settled, alt_ms > 0 ? dij_ms / alt_ms : 0.0, iso_ms,
+                reached_km / double(std::max<std::size_t>(1, iso_n)));
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const std::string mode = argc > 1 ? argv[1] : "";
+        if (mode == "build") return build(argc, argv);
+        if (mode == "query") return query(argc, argv);
+        std::cerr << "usage: synthetic_scale build --nodes N --out FILE\n"
+                     "       synthetic_scale query --graph FILE | --data DIR [--cache DIR] [--pairs P] [--dijkstra-pairs D]\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "synthetic_scale: " << e.what() << "\n";
+        return 1;
+    }
+}
