@@ -2,6 +2,7 @@
 #include "aras/routing/route.hpp"
 
 #include <cmath>
+#include <utility>
 
 namespace aras::routing {
 
@@ -17,7 +18,15 @@ double round_to(double v, double scale) { return std::round(v * scale) / scale; 
 
 geo::Feature to_feature(const Route& route) {
     geo::Feature f;
-    f.geometry = route.geometry;
+    // Positions that coincide at GeoJSON's 6 decimals (a snapped end on a node, a partial edge of
+    // zero length) are written once; a line keeps at least its two ends.
+    geo::LineString line;
+    line.reserve(route.geometry.size());
+    auto key = [](const geo::LonLat& p) { return std::pair{std::llround(p.lon * 1e6), std::llround(p.lat * 1e6)}; };
+    for (const auto& p : route.geometry)
+        if (line.empty() || key(line.back()) != key(p)) line.push_back(p);
+    if (line.size() < 2 && route.geometry.size() >= 2) line = {route.geometry.front(), route.geometry.back()};
+    f.geometry = std::move(line);
     f.properties = {{"rank", route.rank},
                     {"distance_km", round_to(route.distance_m / 1000.0, 1e3)},
                     {"duration_h", round_to(route.duration_s / 3600.0, 1e4)},
