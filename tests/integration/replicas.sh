@@ -49,9 +49,8 @@ cluster=$(sed -n 's/^DIR=//p' <<<"$out")
 pg=$(grep '^PG:' <<<"$out")
 [[ -n $cluster && -n $pg ]] || skip "unexpected start.sh output: $out"
 
-# The layers the proximity engine needs (roads are left out: a PostGIS source has no routing graph, and
-# loading 17k roads would only slow the test down).
-layers=(countries borders crossings places)
+# The layers the proximity engine and the router need (the graph is built from the PostGIS roads and crossings).
+layers=(countries borders crossings places roads)
 layer_args=()
 for l in "${layers[@]}"; do layer_args+=(--layer "$l"); done
 timeout 120 "$aras" load-postgis "$pg" --data "$data" "${layer_args[@]}" --quiet 2>"$tmp/load.err" \
@@ -162,7 +161,14 @@ prox=$(curl -s -m 10 -w '\n%{http_code}' "$lb/proximity?point=48.87,38.43")
 b = json.loads(sys.argv[1])["borders"]
 assert any(x["country"] == "AZ" and x["distance_km"] < 2 for x in b), b' "${prox%$'\n'*}" \
   || fail "proximity from PostGIS layers: ${prox:0:400}"
-echo "layers from PostGIS: ${layers[*]} served by both replicas with the shapefiles' counts; proximity answers"
+# Routing on the graph built from the PostGIS roads and crossings: Tehran -> Baku crosses at Astara.
+route=$(curl -s -m 30 -w '\n%{http_code}' "$lb/route?from=51.42151,35.69439&to=49.89201,40.37767")
+[[ ${route##*$'\n'} == 200 ]] || fail "GET /route from PostGIS layers: ${route:0:400}"
+"$py" -c 'import json,sys
+p = json.loads(sys.argv[1])["features"][0]["properties"]
+assert p["crossing_ids"] == ["astara"] and 700 < p["distance_km"] < 950, p' "${route%$'\n'*}" \
+  || fail "route from PostGIS layers: ${route:0:400}"
+echo "layers from PostGIS: ${layers[*]} served by both replicas with the shapefiles' counts; proximity and route answer"
 
 # --- 2. a scenario POSTed through nginx is visible via each replica directly -----------------------------
 doc='{"name": "Astara replicas", "origins": [{"point": [48.87, 38.43], "people": 120}], "destinations": [{"crossing": "Astara"}]}'

@@ -56,9 +56,20 @@ std::shared_ptr<const Engines> Engines::load(const EngineOptions& options) {
         e->unavailable["proximity"] = ex.what();
     }
     if (postgis) {
-        e->unavailable["gazetteer"] = "not available from a PostGIS source";
-        e->unavailable["geoparser"] = "not available from a PostGIS source";
-        e->unavailable["routing"] = "not available from a PostGIS source";
+        // The graph is built in memory from the roads and crossings read back from PostGIS (no cache
+        // file: the database is the shared truth, and a replica's build takes seconds).
+        try {
+            auto roads = e->layers.find("roads");
+            if (roads == e->layers.end()) throw std::runtime_error("needs the roads layer: " + e->why_unavailable("layer:roads"));
+            auto crossings = e->layers.find("crossings");
+            const geo::Layer none;
+            e->router = std::make_shared<const routing::Router>(
+                routing::RoadGraph::build(roads->second, crossings == e->layers.end() ? none : crossings->second));
+        } catch (const std::exception& ex) {
+            e->unavailable["routing"] = ex.what();
+        }
+        e->unavailable["gazetteer"] = "not available from a PostGIS source (serve a data directory for geocoding)";
+        e->unavailable["geoparser"] = "not available from a PostGIS source (serve a data directory for geoparsing)";
         return e;
     }
     try {
