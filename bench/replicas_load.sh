@@ -79,44 +79,10 @@ echo "replica a: pid ${pid[a]} port ${port[a]} (started in ${took[a]} s); replic
 sed 's/^/  /' "$tmp/ra.err" | head -5
 
 # --- nginx on docs/nginx-aras.conf with the replicas' ports and a free listen port -----------------------
-nport=""
-for _ in $(seq 1 50); do
-  p=$((20000 + RANDOM % 20000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then nport=$p; break; fi
-done
-[[ -n $nport ]] || die "no free port for nginx"
-mkdir -p "$tmp/nginx"
-sed -e "s/127\.0\.0\.1:8081 /127.0.0.1:${port[a]} /" -e "s/127\.0\.0\.1:8082 /127.0.0.1:${port[b]} /" \
-  -e "s/listen 127\.0\.0\.1:8080;/listen 127.0.0.1:$nport;/" "$repo/docs/nginx-aras.conf" >"$tmp/nginx/aras.conf"
-user_line=""
-[[ $(id -u) == 0 ]] && user_line="user root;"
-cat >"$tmp/nginx/nginx.conf" <<NGINX
-$user_line
-worker_processes ${NGINX_WORKERS:-1};
-error_log $tmp/nginx/error.log warn;
-pid $tmp/nginx/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  include $tmp/nginx/aras.conf;
-}
-NGINX
-nginx -t -q -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" || die "nginx -t rejects the configuration"
-nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
-nginx_pid=$!
+# shellcheck source=../tests/integration/nginx_front.sh
+source "$repo/tests/integration/nginx_front.sh"
+nginx_front_start "$tmp" "$repo/docs/nginx-aras.conf" "${port[a]}" "${port[b]}" "${NGINX_WORKERS:-1}" 1024 || die "$nginx_error"
 lb=http://127.0.0.1:$nport
-up=""
-for _ in $(seq 1 100); do
-  if curl -s -o /dev/null "$lb/health"; then up=1; break; fi
-  kill -0 "$nginx_pid" 2>/dev/null || die "nginx could not start: $(cat "$tmp/nginx/stderr")"
-  sleep 0.1
-done
-[[ -n $up ]] || die "nginx did not answer in 10 s"
 
 # --- scenarios to read, and a warm-up of both replicas (the first routes touch the mapped graph) -------------
 ids=""

@@ -87,47 +87,9 @@ start_replica b 0
 echo "replica a: pid ${pid[a]} port ${port[a]}; replica b: pid ${pid[b]} port ${port[b]}"
 
 # --- nginx on docs/nginx-aras.conf, its replica and listen addresses replaced -----------------------------
-nport=""
-for _ in $(seq 1 50); do
-  p=$((20000 + RANDOM % 20000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then nport=$p; break; fi
-done
-[[ -n $nport ]] || skip "no free port for nginx"
-mkdir -p "$tmp/nginx"
-sed -e "s/127\.0\.0\.1:8081 /127.0.0.1:${port[a]} /" -e "s/127\.0\.0\.1:8082 /127.0.0.1:${port[b]} /" \
-  -e "s/listen 127\.0\.0\.1:8080;/listen 127.0.0.1:$nport;/" "$nginx_conf" >"$tmp/nginx/aras.conf"
-for p in "${port[a]}" "${port[b]}" "$nport"; do
-  grep -q "127.0.0.1:${p}[ ;]" "$tmp/nginx/aras.conf" || fail "$nginx_conf: no 127.0.0.1:8080/8081/8082 line to replace"
-done
-user_line=""
-[[ $(id -u) == 0 ]] && user_line="user root;"
-cat >"$tmp/nginx/nginx.conf" <<EOF
-$user_line
-worker_processes 1;
-error_log $tmp/nginx/error.log warn;
-pid $tmp/nginx/nginx.pid;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  include $tmp/nginx/aras.conf;
-}
-EOF
-nginx -t -q -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" 2>"$tmp/nginx/test.err" \
-  || fail "nginx -t rejects the configuration: $(cat "$tmp/nginx/test.err")"
-nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
-nginx_pid=$!
-up=""
-for _ in $(seq 1 100); do
-  if curl -s -o /dev/null "http://127.0.0.1:$nport/health"; then up=1; break; fi
-  kill -0 "$nginx_pid" 2>/dev/null || skip "nginx could not start: $(cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" 2>/dev/null)"
-  sleep 0.1
-done
-[[ -n $up ]] || skip "nginx did not answer in 10 s: $(cat "$tmp/nginx/error.log" 2>/dev/null)"
+# shellcheck source=nginx_front.sh
+source "$here/nginx_front.sh"
+nginx_front_start "$tmp" "$nginx_conf" "${port[a]}" "${port[b]}" || skip "$nginx_error"
 echo "nginx: pid $nginx_pid port $nport"
 lb=http://127.0.0.1:$nport
 
