@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
+export const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, '..', '..');
 export const artifacts = join(here, 'artifacts');
 export const CHROMIUM = process.env.ARAS_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,7 +22,9 @@ export function arasBinary() {
 }
 
 // Starts the service on an ephemeral loopback port; resolves when it printed `listening on http://…`.
+// Under run.mjs (ARAS_WEB_URL set) every file shares the one server it started, with a throwaway scenario store.
 export async function startServer({ timeoutMs = 240000, extraArgs = [] } = {}) {
+  if (process.env.ARAS_WEB_URL) return { url: process.env.ARAS_WEB_URL.replace(/\/$/, ''), log: [], async stop() {} };
   const child = spawn(arasBinary(), ['serve', '--host', '127.0.0.1', '--port', '0', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
   const log = [];
@@ -83,6 +85,34 @@ export async function launchBrowser() {
   });
 }
 
+// For flows that happen in the panel only (errors, comparison tables, the scenario store, suggestions): a page
+// without WebGL loads in about half the time, and the WebGL map is covered by the other tests.
+export const PANEL_ONLY = Object.freeze({ noWebGL: true });
+
+// The base layers do not change while a test file runs, and every fresh page asks for them (about 8 MB of
+// GeoJSON): the first page of a file gets them from the service, later pages get the same answer from here.
+const baseLayers = new Map();  // URL -> Promise<{status, headers, body}>
+async function baseLayer(route) {
+  const key = route.request().url();
+  if (!baseLayers.has(key)) {
+    const answer = route.fetch().then(async (r) => {
+      // The body comes decoded; the length and encoding of the wire no longer apply.
+      const headers = Object.fromEntries(Object.entries(r.headers())
+        .filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding'].includes(k.toLowerCase())));
+      return { status: r.status(), headers, body: await r.body() };
+    });
+    baseLayers.set(key, answer);
+    answer.then((a) => { if (a.status !== 200) baseLayers.delete(key); }, () => baseLayers.delete(key));
+  }
+  let answer;
+  try {
+    answer = await baseLayers.get(key);
+  } catch {
+    return route.continue();  // the page that fetched it went away first: ask the service again
+  }
+  return route.fulfill(answer);
+}
+
 // A fresh page on the served web client, waited until its base layers are loaded (or failed visibly).
 // Requests leaving loopback are aborted and recorded: the page must need no internet.
 export async function openPage(browser, url, { width = 1280, height = 800, noWebGL = false } = {}) {
@@ -99,9 +129,10 @@ export async function openPage(browser, url, { width = 1280, height = 800, noWeb
   }
   const external = [];
   const consoleErrors = [];
-  await page.route('**/*', (route) => {
+  await page.route('**/*', async (route) => {
     const u = new URL(route.request().url());
     if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1' || u.hostname === 'localhost') {
+      if (route.request().method() === 'GET' && /^\/collections\/[^/]+\/items$/.test(u.pathname)) return baseLayer(route);
       return route.continue();
     }
     external.push(u.href);

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
+import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, PANEL_ONLY, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
@@ -99,7 +99,7 @@ describe('web map: routes', { skip: skip ?? false }, () => {
   });
 
   test('an unknown place is reported in words', async () => {
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(browser, server.url, PANEL_ONLY);
     try {
       await route(page, 'Qwxzqpt Nowhereville', ASTARA_AZ);
       await page.waitForSelector('#error:not([hidden])', { timeout: 30000 }).catch(() => {});

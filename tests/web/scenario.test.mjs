@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mapIdle, errorShown, gpkgFeatureCount, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
+import { mapIdle, errorShown, gpkgFeatureCount, launchBrowser, notImplemented, openPage, PANEL_ONLY, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
@@ -78,7 +78,7 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
   test('comparing A with "A and Astara closed" shows the change', async (t) => {
     const missing = notImplemented(await probe(server.url, '/compare', post({})), '/compare');
     if (missing) return t.skip(missing);
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(browser, server.url, PANEL_ONLY);
     try {
       await page.locator('#sec-scenario summary').click();
       await page.click('#scenario-b-from-a');
@@ -97,7 +97,7 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
   test('an invalid scenario is refused with the service message pointing at the field', async (t) => {
     const missing = notImplemented(await probe(server.url, '/corridors', post({})), '/corridors');
     if (missing) return t.skip(missing);
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(browser, server.url, PANEL_ONLY);
     try {
       await page.locator('#sec-scenario summary').click();
       await page.fill('#scenario-a', JSON.stringify({ origins: [{ place: 'Tehran', people: -3 }] }));
@@ -159,11 +159,12 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
     // One saved before the page opens: the list shows what the server already keeps.
     const earlier = await probe(server.url, '/scenarios', post({ name: 'Ardabil only', origins: [{ place: 'Ardabil', people: 50 }] }));
     assert.equal(earlier.status, 201);
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(browser, server.url, PANEL_ONLY);
     try {
       await page.locator('#sec-scenario summary').click();
       await page.waitForSelector(`#scenario-store-list li[data-scenario-id="${earlier.body.id}"]`, { timeout: 30000 });
       assert.match(await page.locator('#scenario-store-list').textContent(), /Ardabil only/);
+      const listed = await page.locator('#scenario-store-list li').count();
 
       // Edit the default scenario and save it on the server.
       const edited = JSON.parse(await page.inputValue('#scenario-a'));
@@ -175,7 +176,7 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
       const savedItem = page.locator('#scenario-store-list li', { hasText: edited.name });
       await savedItem.waitFor({ timeout: 30000 });
       assert.equal(await errorShown(page), '', 'error shown while saving');
-      assert.equal(await page.locator('#scenario-store-list li').count(), 2);
+      assert.equal(await page.locator('#scenario-store-list li').count(), listed + 1);
       assert.equal(await page.locator('#scenario-store-list li').first().textContent().then((x) => x.includes(edited.name)), true,
         'the newest scenario is not listed first');
       assert.match(await page.locator('#scenario-store-status').textContent(), /Saved/);
@@ -199,13 +200,13 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
       await page.click('#scenario-store-save');
       await page.waitForSelector('#error:not([hidden])', { timeout: 30000 });
       assert.match(await errorShown(page), /people/);
-      assert.equal(await page.locator('#scenario-store-list li').count(), 2);
+      assert.equal(await page.locator('#scenario-store-list li').count(), listed + 1);
 
       // Delete the edited one: gone from the list and from the server.
       await savedItem.locator('[data-role=delete]').click();
       await page.waitForFunction((sid) => !document.querySelector(`#scenario-store-list li[data-scenario-id="${sid}"]`), id, { timeout: 30000 });
       assert.equal((await probe(server.url, `/scenarios/${id}`)).status, 404);
-      assert.equal(await page.locator('#scenario-store-list li').count(), 1);
+      assert.equal(await page.locator('#scenario-store-list li').count(), listed);
     } finally {
       await context.close();
     }

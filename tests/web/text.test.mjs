@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, probe, screenshot, skipReason, startServer } from './harness.mjs';
+import { mapIdle, errorShown, launchBrowser, notImplemented, openPage, PANEL_ONLY, probe, screenshot, skipReason, startServer } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
@@ -29,7 +29,7 @@ describe('web map: search and documents', { skip: skip ?? false }, () => {
 
   test('a Hebrew search suggests places and shows the Hebrew name right-to-left', async (t) => {
     if (geocodeMissing) return t.skip(geocodeMissing);
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(browser, server.url, PANEL_ONLY);
     try {
       await page.fill('#search-q', 'אסטרה');
       await page.waitForSelector('#search-results li', { timeout: 30000 });
