@@ -50,6 +50,7 @@ describe('web map: routes', { skip: skip ?? false }, () => {
         `page shows ${hours} h, the API says ${api.body.features[0].properties.duration_h} h`);
       assert.ok(km > 400 && km < 900, `distance ${km} km implausible for Tehran → Astara`);
       assert.match(await card.locator('[data-role=crossings]').textContent(), /Astara/i);
+      assert.doesNotMatch(await page.locator('#route-summary').textContent(), /\bnull\b|\bundefined\b|NaN/);
       assert.match(await card.locator('[data-role=duration]').textContent(), /^\d+ h \d\d min$/);
       await mapIdle(page);
       await screenshot(page, 'route-tehran-astara');

@@ -37,6 +37,7 @@ describe('web map: scenarios, hazards, isochrones', { skip: skip ?? false }, () 
       const text = await page.locator('#corridor-summary').textContent();
       assert.match(text, /Tehran/);
       assert.match(text, /Astara/i);
+      assert.doesNotMatch(text, /\bnull\b|\bundefined\b|NaN/, 'placeholder words in the corridor summary');
       // The answer has one corridor polygon per origin with a route, and the page says how many it drew.
       const answer = await probe(server.url, '/corridors', post(JSON.parse(await page.inputValue('#scenario-a'))));
       const expected = answer.body.features.filter((f) => /Polygon$/.test(f.geometry?.type ?? '')).length;

@@ -1,7 +1,7 @@
 // The planner's page: wires the panels to the Aras API and the map; state lives here, in one object.
 import * as api from './api.js';
 import { MapView, circlePolygon } from './map.js';
-import { $, el, withProgress, setStatus, showError, clearError, errorText, fmtHours, fmtKm, jsonTable, saveBlob, reveal } from './ui.js';
+import { $, el, fill, withProgress, setStatus, showError, clearError, errorText, fmtHours, fmtKm, jsonTable, saveBlob, reveal } from './ui.js';
 import { loadBaseLayers } from './layers.js';
 import { defaultScenario, scenarioWithMapState, withCrossingClosed } from './scenario.js';
 
@@ -168,7 +168,7 @@ function renderRoute(fc) {
   mapView.setData('routes', fc);
   mapView.fitTo(fc);
   const closedNote = [...state.closed].map((id) => state.crossings.find((c) => c.id === id)?.name ?? id);
-  $('route-summary').replaceChildren(
+  fill($('route-summary'),
     ...features.map((f, i) => {
       const p = f.properties ?? {};
       const rank = p.rank ?? i;
@@ -401,7 +401,7 @@ function renderCorridors(fc) {
   const stranded = (fc.features ?? []).filter((f) => f.properties?.kind === 'origin');
   const area = corridors.reduce((sum, f) => sum + (Number(f.properties?.area_km2) || 0), 0);
   $('corridor-summary').dataset.corridors = String(corridors.length);
-  $('corridor-summary').replaceChildren(
+  fill($('corridor-summary'),
     Number.isFinite(summary.clearance_h)
       ? el('p', { className: 'big', 'data-clearance-h': summary.clearance_h }, `Everyone across after ${fmtHours(summary.clearance_h)}`)
       : null,
@@ -427,7 +427,7 @@ function renderComparison(r) {
     change: sign(c.change, '') }));
   const known = ['a', 'b', 'clearance_change_h', 'origins', 'crossings'];
   const rest = Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => !known.includes(k)));
-  $('compare-summary').replaceChildren(
+  fill($('compare-summary'),
     el('h3', {}, 'B compared with A'),
     Number.isFinite(r.a?.clearance_h) ? el('p', { className: 'big', 'data-clearance-change-h': r.clearance_change_h },
       `Everyone across: A ${fmtHours(r.a.clearance_h)} → B ${fmtHours(r.b?.clearance_h)} (${sign(r.clearance_change_h, 'h')})`) : null,

@@ -19,6 +19,13 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Replaces a node's children, leaving out the null/false/undefined that optional parts evaluate to
+// (replaceChildren itself would show them as the text "null").
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
 let busyCount = 0;
 // Runs `work` with a "Working…" status (aria-live) and turns any failure into a visible message.
 export async function withProgress(label, work) {
