@@ -462,16 +462,20 @@ const createdWords = (iso) => {
 
 // Lists what the server keeps, newest first. `quiet`: a failure goes to the store's status line only (the
 // list is refreshed on its own when the section opens; a planner's click gets the error shown in words too).
+let listSeq = 0;  // only the answer to the latest listing is shown (a slow older one must not overwrite it)
 async function refreshSavedScenarios({ quiet = false, current = null } = {}) {
+  const seq = ++listSeq;
   let items;
   try {
     items = await api.listScenarios();
   } catch (e) {
+    if (seq !== listSeq) return;
     $('scenario-store-list').replaceChildren();
     storeStatus(`The saved scenarios cannot be listed: ${errorText(e)}`);
     if (!quiet) throw e;
     return;
   }
+  if (seq !== listSeq) return;
   $('scenario-store-list').replaceChildren(...items.map((s) => {
     const name = s.name || s.id;
     return el('li', { 'data-scenario-id': s.id, 'data-current': s.id === current ? 'true' : null },
