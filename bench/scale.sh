@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Scale figures for docs/BENCHMARKS.md: graph build time, peak memory, cache file size, ALT/Dijkstra query
+# time and isochrone latency against network size, as a Markdown table on stdout.
+#   bench/scale.sh [BUILD_DIR] [SIZES]      defaults: build-bench, "10000 100000 1000000"
+# Networks: the deterministic synthetic grid (bench/synthetic.cpp) at each size, the OSM extracts of
+# tests/data/osm (aras import, then the graph built from the imported layers) and the embedded region.
+# Every step is its own process under /usr/bin/time -v, so "peak RSS" is that step's alone.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build-bench}
+sizes=${2:-"10000 100000 1000000"}
+scale=$build/bench/synthetic_scale
+aras=$build/aras
+for b in "$scale" "$aras"; do
+  [[ -x $b ]] || { echo "build it first: cmake --build $build --target synthetic_scale aras" >&2; exit 2; }
+done
+work=$(mktemp -d /tmp/aras-scale.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# run LOG CMD...: runs under /usr/bin/time -v, stdout to LOG.out; prints nothing.
+run() {
+  local log=$1; shift
+  /usr/bin/time -v -o "$log.time" "$@" >"$log.out" 2>"$log.err" || { cat "$log.err" >&2; exit 1; }
+}
+field() { grep -o "$1=[^ ]*" "$2" | head -1 | cut -d= -f2; }          # key=value from a line
+rss_mb() { awk '/Maximum resident set size/ {printf "%.0f", $NF / 1024}' "$1"; }
+wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s}' "$1"; }
+
+rows=()
+row() { rows+=("$1"); }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load at start $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+for n in $sizes; do
+  echo "synthetic $n ..." >&2
+  run "$work/b$n" "$scale" build --nodes "$n" --out "$work/synth$n.bin"
+  dpairs=50; [[ $n -ge 1000000 ]] && dpairs=20
+  run "$work/q$n" "$scale" query --graph "$work/synth$n.bin" --pairs 200 --dijkstra-pairs "$dpairs"
+  b=$work/b$n.out q=$work/q$n.out
+  row "| synthetic $n | $(field nodes "$b") | $(field edges "$b") | – | $(field build_s "$b") (+ $(field generate_s "$b") generate) | $(rss_mb "$work/b$n.time") | $(field file_mb "$b") | $(field load_s "$q") | $(rss_mb "$work/q$n.time") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field speedup "$q")× | $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) |"
+done
+
+# Real data: import (OSM PBF through GDAL), then the graph build from the imported layers (first load,
+# cold cache), then a second load from the cache file (mmap) that runs the queries.
+real() {
+  local name=$1 data=$2 import_s="–"
+  if [[ $data == *.osm.pbf ]]; then
+    echo "$name: import ..." >&2
+    run "$work/i$name" "$aras" import "$data" --out "$work/$name" --quiet
+    import_s="$(wall_s "$work/i$name.time") s, $(rss_mb "$work/i$name.time") MB"
+    data=$work/$name
+  fi
+  echo "$name: graph ..." >&2
+  run "$work/g$name" "$scale" query --data "$data" --cache "$work/cache$name" --pairs 1 --dijkstra-pairs 1
+  run "$work/q$name" "$scale" query --data "$data" --cache "$work/cache$name" --pairs 200 --dijkstra-pairs 50
+  local g=$work/g$name.out q=$work/q$name.out file_mb
+  file_mb=$(du -k "$work/cache$name"/*/road_graph.bin | awk '{printf "%.1f", $1 / 1024}')
+  row "| $name | $(field nodes "$q") | $(field edges "$q") | $import_s | $(field load_s "$g") | $(rss_mb "$work/g$name.time") | $file_mb | $(field load_s "$q") | $(rss_mb "$work/q$name.time") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field speedup "$q")× | $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) |"
+}
+for pbf in "$root"/tests/data/osm/*.osm.pbf; do
+  [[ -f $pbf ]] && real "$(basename "$pbf" .osm.pbf)" "$pbf"
+done
+real "embedded region" "$root/data"
+
+echo "| network | nodes | edges | import (wall, peak RSS) | graph build s | build peak RSS MB | graph file MB | load s | query peak RSS MB | ALT ms | Dijkstra ms | speed-up | settled ALT / Dijkstra | isochrone 15 min ms (road reached) |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
