@@ -10,7 +10,8 @@ runtime=(cmake ninja-build g++ pkg-config git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev libpq-dev)
 test_extra=(python3 python3-gdal python3-shapely python3-pyproj
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
-  chromium wrk nginx-light curl)
+  chromium wrk nginx-light curl
+  clang libclang-rt-dev)  # libFuzzer + sanitizer runtimes for tests/fuzz/run.sh (a Recommends only)
 
 want=("${runtime[@]}")
 if [[ "${1:-}" == "--test" ]]; then

@@ -341,6 +341,8 @@ Scenario parse_scenario_text(std::string_view text) {
         doc = json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
         throw ScenarioError("", std::string("not valid JSON (byte ") + std::to_string(e.byte) + ")");
+    } catch (const json::out_of_range&) {  // 406: a number such as 1e400 overflows a double
+        throw ScenarioError("", "not valid JSON (a number is out of range)");
     }
     return parse_scenario(doc);
 }

@@ -138,6 +138,8 @@ nlohmann::json parse_json_body(const Request& req) {
         j = nlohmann::json::parse(req.body);
     } catch (const nlohmann::json::parse_error& e) {
         throw ApiError("invalid_json", {"syntax error at byte " + std::to_string(e.byte)});
+    } catch (const nlohmann::json::out_of_range&) {  // 406: a number such as 1e400 overflows a double
+        throw ApiError("invalid_json", {"a number is out of range"});
     }
     if (!j.is_object()) throw ApiError("invalid_json", {"expected a JSON object"});
     return j;
