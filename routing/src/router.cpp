@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <queue>
+#include <tuple>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -439,18 +440,31 @@ struct AltBound {
     std::size_t L;
     std::vector<Target> targets;
 
-    AltBound(const RoadGraph::Impl& graph, Metric m, const std::vector<Endpoint>& ts)
+    // Only the kActive terms with the best bound at the source are kept per target ("active landmarks"):
+    // they carry the search, and evaluating all 2 × L terms at every node cost more than it saved.
+    static constexpr std::size_t kActive = 6;
+
+    AltBound(const RoadGraph::Impl& graph, Metric m, const std::vector<Endpoint>& ts, std::uint32_t source)
         : from(m == Metric::Time ? graph.lm.from_time.ptr : graph.lm.from_dist.ptr),
           to(m == Metric::Time ? graph.lm.to_time.ptr : graph.lm.to_dist.ptr),
           L(graph.landmarks()) {
+        const float* fs = from + std::size_t(source) * L;
+        const float* tsrc = to + std::size_t(source) * L;
         for (const auto& t : ts) {
             Target tg;
             tg.offset = t.cost;
+            // (bound at the source, is a `to` term, term)
+            std::vector<std::tuple<float, bool, Term>> terms;
             for (std::uint32_t l = 0; l < L; ++l) {
                 const float ft = from[std::size_t(t.node) * L + l], tt = to[std::size_t(t.node) * L + l];
-                if (std::isfinite(ft)) tg.from.push_back({l, ft});
-                if (std::isfinite(tt)) tg.to.push_back({l, tt});
+                if (std::isfinite(ft)) terms.emplace_back(ft - fs[l], false, Term{l, ft});
+                if (std::isfinite(tt)) terms.emplace_back(tsrc[l] - tt, true, Term{l, tt});
             }
+            const std::size_t keep = std::min(kActive, terms.size());
+            std::partial_sort(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(keep), terms.end(),
+                              [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
+            for (std::size_t i = 0; i < keep; ++i)
+                (std::get<1>(terms[i]) ? tg.to : tg.from).push_back(std::get<2>(terms[i]));
             targets.push_back(std::move(tg));
         }
     }
@@ -490,7 +504,13 @@ Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& 
     Found found;
     if (targets.empty()) return found;
     std::optional<AltBound> bound;
-    if (use_alt && landmarks_valid(g, q)) bound.emplace(g, q.metric, targets);
+    if (use_alt && landmarks_valid(g, q) && !sources.empty()) {
+        std::uint32_t first = sources.front().node;  // the cheapest source picks the active landmarks
+        double best = kInf;
+        for (const auto& src : sources)
+            if (src.cost < best) best = src.cost, first = src.node;
+        bound.emplace(g, q.metric, targets, first);
+    }
     // Landmark bounds tie a lot: every node behind the source on a landmark's tree gets key == the best cost
     // (up to float noise of the tables), and A* would settle them all. Inflating the bound by 5e-7 makes
     // nodes nearer the target win those ties, so the search walks to the target; the price is a route at
