@@ -807,8 +807,11 @@ std::string explain_no_route(const RoadGraph::Impl& g, const QueryCost& q, const
 }  // namespace
 
 // Dense networks (OSM towns) reach thousands of short segments whose buffers all overlap, and GEOS then
-// takes minutes and gigabytes. Endpoints are snapped to cells of buffer/8 and duplicate segments dropped:
-// the band moves by at most 9 % of the buffer, the GEOS input shrinks to about one segment per cell pair.
+// takes minutes and gigabytes. Segments are keyed by the cells (buffer/8) of their ends and one original
+// segment is kept per cell pair: the band loses at most ~9 % of the buffer width where a dropped segment
+// strayed from its kept twin. Original coordinates are kept (no snapping to cell centres) so the band
+// stays where the roads are. This does not cure everything: on dense city streets GEOS's buffer still
+// spends seconds in its snap-rounding noding (docs/BENCHMARKS.md, Scale).
 static geo::MultiLineString thin_for_buffer(const geo::MultiLineString& lines, double buffer_m) {
     if (lines.lines.size() < 64) return lines;
     const double lat0 = lines.lines.front().front().lat, lon0 = lines.lines.front().front().lon;
@@ -819,23 +822,24 @@ static geo::MultiLineString thin_for_buffer(const geo::MultiLineString& lines, d
         const auto iy = static_cast<std::int64_t>(std::floor((p.lat - lat0) / dlat));
         return (ix << 32) ^ (iy & 0xffffffff);
     };
-    auto centre = [&](std::int64_t k) {
-        const std::int64_t ix = k >> 32;
-        const auto iy = static_cast<std::int32_t>(static_cast<std::uint32_t>(k & 0xffffffff));
-        return geo::LonLat{lon0 + (double(ix) + 0.5) * dlon, lat0 + (double(iy) + 0.5) * dlat};
+    struct Keyed {
+        std::int64_t a, b;
+        std::size_t line;
     };
-    std::vector<std::pair<std::int64_t, std::int64_t>> keys;
+    std::vector<Keyed> keys;
     keys.reserve(lines.lines.size());
-    for (const auto& l : lines.lines) {
+    for (std::size_t i = 0; i < lines.lines.size(); ++i) {
+        const auto& l = lines.lines[i];
         if (l.empty()) continue;
         const std::int64_t a = key(l.front()), b = key(l.back());
-        keys.emplace_back(std::min(a, b), std::max(a, b));
+        keys.push_back({std::min(a, b), std::max(a, b), i});
     }
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::sort(keys.begin(), keys.end(), [](const Keyed& x, const Keyed& y) {
+        return x.a != y.a ? x.a < y.a : x.b != y.b ? x.b < y.b : x.line < y.line;
+    });
     geo::MultiLineString out;
-    out.lines.reserve(keys.size());
-    for (const auto& [a, b] : keys) out.lines.push_back({centre(a), centre(b)});
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        if (i == 0 || keys[i].a != keys[i - 1].a || keys[i].b != keys[i - 1].b) out.lines.push_back(lines.lines[keys[i].line]);
     return out;
 }
 
