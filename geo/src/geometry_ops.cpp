@@ -1,7 +1,10 @@
 // Geometry operations on Aras values through the GEOS re-entrant C API, with PROJ for metric buffers.
 #include "aras/geo/geometry_ops.hpp"
 
+#include <gdal.h>
+#include <gdal_alg.h>
 #include <geos_c.h>
+#include <ogr_api.h>
 #include <proj.h>
 
 #include <algorithm>
@@ -465,6 +468,170 @@ MultiPolygon buffer_m(const Geometry& g, double distance_m, int quadrant_segment
     rewind_rfc7946(valid);
     if (auto* p = std::get_if<Polygon>(&valid)) return MultiPolygon{{std::move(*p)}};
     if (auto* mp = std::get_if<MultiPolygon>(&valid)) return std::move(*mp);
+    return {};
+}
+
+namespace {
+
+// Squared Euclidean distance transform of one line (Felzenszwalb & Huttenlocher): f holds 0 on
+// burnt cells and "infinity" elsewhere; d receives min over q of (p - q)^2 + f[q].
+void distance_transform_1d(const float* f, float* d, int n, std::vector<int>& v, std::vector<float>& z) {
+    constexpr float kInf = std::numeric_limits<float>::max();
+    v.assign(static_cast<std::size_t>(n), 0);
+    z.assign(static_cast<std::size_t>(n) + 1, 0.0f);
+    int k = -1;
+    for (int q = 0; q < n; ++q) {
+        if (f[q] >= kInf) continue;
+        float s = 0.0f;
+        while (k >= 0) {
+            const int r = v[static_cast<std::size_t>(k)];
+            s = ((f[q] + static_cast<float>(q) * q) - (f[r] + static_cast<float>(r) * r)) / (2.0f * static_cast<float>(q - r));
+            if (s > z[static_cast<std::size_t>(k)]) break;
+            --k;
+        }
+        ++k;
+        v[static_cast<std::size_t>(k)] = q;
+        z[static_cast<std::size_t>(k)] = k == 0 ? -kInf : s;
+        z[static_cast<std::size_t>(k) + 1] = kInf;
+    }
+    if (k < 0) {
+        for (int q = 0; q < n; ++q) d[q] = kInf;
+        return;
+    }
+    int j = 0;
+    for (int q = 0; q < n; ++q) {
+        while (z[static_cast<std::size_t>(j) + 1] < static_cast<float>(q)) ++j;
+        const int r = v[static_cast<std::size_t>(j)];
+        d[q] = static_cast<float>(q - r) * static_cast<float>(q - r) + f[r];
+    }
+}
+
+struct GdalDatasetCloser {
+    void operator()(void* ds) const { GDALClose(static_cast<GDALDatasetH>(ds)); }
+};
+using GdalDatasetPtr = std::unique_ptr<void, GdalDatasetCloser>;
+
+}  // namespace
+
+MultiPolygon raster_buffer_m(const Geometry& g, double distance_m) {
+    if (!(std::isfinite(distance_m) && distance_m > 0))
+        throw std::invalid_argument("raster_buffer_m: distance must be a positive finite number");
+    const BBox box = bbox_of(g);
+    if (box.empty()) return {};
+    const LonLat centre{(box.min_lon + box.max_lon) / 2, (box.min_lat + box.max_lat) / 2};
+    if (!is_valid(centre)) throw std::invalid_argument("raster_buffer_m: geometry is not in lon/lat");
+    PjPtr aeqd = local_aeqd(centre);
+    Geometry plane = g;
+    transform_geometry(aeqd.get(), PJ_FWD, plane);
+
+    // Segments (and points as zero-length segments) in metres.
+    std::vector<std::pair<LonLat, LonLat>> segments;
+    auto add_line = [&segments](const std::vector<LonLat>& pts) {
+        if (pts.size() == 1) segments.emplace_back(pts[0], pts[0]);
+        for (std::size_t i = 1; i < pts.size(); ++i) segments.emplace_back(pts[i - 1], pts[i]);
+    };
+    std::visit(
+        [&](const auto& geom) {
+            using T = std::decay_t<decltype(geom)>;
+            if constexpr (std::is_same_v<T, LonLat>) add_line({geom});
+            else if constexpr (std::is_same_v<T, LineString>) add_line(geom);
+            else if constexpr (std::is_same_v<T, MultiPoint>) for (const auto& p : geom.points) add_line({p});
+            else if constexpr (std::is_same_v<T, MultiLineString>) for (const auto& l : geom.lines) add_line(l);
+            else if constexpr (std::is_same_v<T, Polygon>) for (const auto& r : geom.rings) add_line(r);
+            else if constexpr (std::is_same_v<T, MultiPolygon>)
+                for (const auto& poly : geom.polygons) for (const auto& r : poly.rings) add_line(r);
+        },
+        plane);
+    if (segments.empty()) return {};
+    double min_x = std::numeric_limits<double>::max(), min_y = min_x, max_x = -min_x, max_y = -min_x;
+    for (const auto& [a, b] : segments)
+        for (const LonLat& p : {a, b}) {
+            min_x = std::min(min_x, p.lon), max_x = std::max(max_x, p.lon);
+            min_y = std::min(min_y, p.lat), max_y = std::max(max_y, p.lat);
+        }
+
+    constexpr double kMaxCells = 2000.0;
+    const double span = std::max(max_x - min_x, max_y - min_y) + 2 * distance_m;
+    const double cell = std::max(distance_m / 6.0, span / kMaxCells);
+    const int margin = static_cast<int>(std::ceil(distance_m / cell)) + 2;
+    const int width = static_cast<int>(std::ceil((max_x - min_x) / cell)) + 2 * margin + 1;
+    const int height = static_cast<int>(std::ceil((max_y - min_y) / cell)) + 2 * margin + 1;
+    const double origin_x = min_x - margin * cell, top_y = max_y + margin * cell;
+
+    // Burn: every segment walked in steps of a third of a cell.
+    constexpr float kInf = std::numeric_limits<float>::max();
+    const auto w = static_cast<std::size_t>(width), h = static_cast<std::size_t>(height);
+    std::vector<float> f(w * h, kInf);
+    for (const auto& [a, b] : segments) {
+        const double len = std::hypot(b.lon - a.lon, b.lat - a.lat);
+        const int steps = static_cast<int>(std::ceil(len / (cell / 3.0)));
+        for (int i = 0; i <= steps; ++i) {
+            const double t = steps == 0 ? 0.0 : static_cast<double>(i) / steps;
+            const auto cx = static_cast<std::size_t>((a.lon + t * (b.lon - a.lon) - origin_x) / cell);
+            const auto cy = static_cast<std::size_t>((top_y - (a.lat + t * (b.lat - a.lat))) / cell);
+            if (cx < w && cy < h) f[cy * w + cx] = 0.0f;
+        }
+    }
+    // Dilate: squared distance in cells, by columns then rows.
+    std::vector<float> d(w * h), col_in(h), col_out(h), z;
+    std::vector<int> v;
+    for (std::size_t x = 0; x < w; ++x) {
+        for (std::size_t y = 0; y < h; ++y) col_in[y] = f[y * w + x];
+        distance_transform_1d(col_in.data(), col_out.data(), height, v, z);
+        for (std::size_t y = 0; y < h; ++y) d[y * w + x] = col_out[y];
+    }
+    std::vector<float> row(w);
+    std::vector<GByte> inside(w * h);
+    const double radius_cells = distance_m / cell;
+    const auto limit = static_cast<float>(radius_cells * radius_cells);
+    for (std::size_t y = 0; y < h; ++y) {
+        distance_transform_1d(&d[y * w], row.data(), width, v, z);
+        for (std::size_t x = 0; x < w; ++x) inside[y * w + x] = row[x] <= limit ? 1 : 0;
+    }
+
+    // Trace the cells to polygons through GDAL (in-memory raster and vector datasets).
+    static const bool registered = (GDALAllRegister(), true);
+    (void)registered;
+    GDALDriverH raster_driver = GDALGetDriverByName("MEM");
+    GDALDriverH vector_driver = GDALGetDriverByName("Memory");
+    if (!raster_driver || !vector_driver) throw GeometryError("GDAL's MEM/Memory drivers are not available");
+    GdalDatasetPtr raster(GDALCreate(raster_driver, "", width, height, 1, GDT_Byte, nullptr));
+    GdalDatasetPtr vector(GDALCreate(vector_driver, "", 0, 0, 0, GDT_Unknown, nullptr));
+    if (!raster || !vector) throw GeometryError("cannot create the in-memory datasets of raster_buffer_m");
+    double transform[6] = {origin_x, cell, 0.0, top_y, 0.0, -cell};
+    GDALSetGeoTransform(raster.get(), transform);
+    GDALRasterBandH band = GDALGetRasterBand(raster.get(), 1);
+    if (GDALRasterIO(band, GF_Write, 0, 0, width, height, inside.data(), width, height, GDT_Byte, 0, 0) != CE_None)
+        throw GeometryError("cannot write the raster of raster_buffer_m");
+    OGRLayerH layer = GDALDatasetCreateLayer(vector.get(), "area", nullptr, wkbPolygon, nullptr);
+    OGRFieldDefnH field = OGR_Fld_Create("inside", OFTInteger);
+    OGR_L_CreateField(layer, field, TRUE);
+    OGR_Fld_Destroy(field);
+    if (GDALPolygonize(band, band, layer, 0, nullptr, nullptr, nullptr) != CE_None)
+        throw GeometryError("GDAL could not trace the buffer's cells");
+
+    std::vector<GeosPtr> parts;
+    GEOSWKBReader* reader = GEOSWKBReader_create_r(gh());
+    OGR_L_ResetReading(layer);
+    for (OGRFeatureH feat; (feat = OGR_L_GetNextFeature(layer)) != nullptr; OGR_F_Destroy(feat)) {
+        OGRGeometryH geom = OGR_F_GetGeometryRef(feat);
+        if (!geom) continue;
+        std::vector<unsigned char> wkb(static_cast<std::size_t>(OGR_G_WkbSize(geom)));
+        OGR_G_ExportToWkb(geom, wkbNDR, wkb.data());
+        if (GEOSGeometry* part = GEOSWKBReader_read_r(gh(), reader, wkb.data(), wkb.size()))
+            parts.emplace_back(part);
+    }
+    GEOSWKBReader_destroy_r(gh(), reader);
+    if (parts.empty()) return {};
+    GeosPtr all = checked(make_collection(GEOS_MULTIPOLYGON, parts), "collecting the traced cells failed");
+    // Cell staircases smoothed; polygonized cells never overlap, so the collection needs no union.
+    GeosPtr smooth = checked(GEOSTopologyPreserveSimplify_r(gh(), all.get(), cell * 0.5), "simplify failed");
+    if (GEOSisValid_r(gh(), smooth.get()) != 1) smooth = make_valid_geos(smooth.get());
+    Geometry result = polygons_of(smooth.get());
+    transform_geometry(aeqd.get(), PJ_INV, result);
+    rewind_rfc7946(result);
+    if (auto* p = std::get_if<Polygon>(&result)) return MultiPolygon{{std::move(*p)}};
+    if (auto* mp = std::get_if<MultiPolygon>(&result)) return std::move(*mp);
     return {};
 }
 

@@ -103,3 +103,26 @@ TEST(GeometryOps, SafeFromSeveralThreads) {
     for (auto& th : threads) th.join();
     for (double a : areas) EXPECT_NEAR(a, M_PI * 25e6, M_PI * 25e6 * 0.01);
 }
+
+TEST(GeometryOps, RasterBufferIsWithinACellOfTheExactBuffer) {
+    // A road with a bend and a crossing street: the raster buffer's area is within the error of its
+    // cells (distance / 6) times the outline, and it is valid and counter-clockwise.
+    MultiLineString roads{{LineString{{48.87, 38.43}, {48.85, 38.75}, {48.60, 38.80}}, LineString{{48.70, 38.70}, {48.95, 38.60}}}};
+    const double d = 2000.0;
+    const MultiPolygon exact = buffer_m(roads, d, 16);
+    const MultiPolygon approx = raster_buffer_m(roads, d);
+    ASSERT_FALSE(approx.polygons.empty());
+    EXPECT_TRUE(is_valid(approx));
+    const double a_exact = geodesic_area_m2(exact), a_approx = geodesic_area_m2(approx);
+    const double perimeter_m = 2 * (geodesic_length_m(roads.lines[0]) + geodesic_length_m(roads.lines[1]));
+    EXPECT_NEAR(a_approx, a_exact, perimeter_m * d / 6.0) << a_exact << " vs " << a_approx;
+    double twice_area = 0;
+    const auto& ring = approx.polygons[0].rings[0];
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i) twice_area += ring[i].lon * ring[i + 1].lat - ring[i + 1].lon * ring[i].lat;
+    EXPECT_GT(twice_area, 0.0);
+    // Points on the roads are inside; a point 5 km off is not.
+    EXPECT_TRUE(contains(approx, LonLat{48.86, 38.59}));
+    EXPECT_FALSE(contains(approx, LonLat{49.05, 38.45}));
+    EXPECT_THROW(raster_buffer_m(roads, -1.0), std::invalid_argument);
+    EXPECT_TRUE(raster_buffer_m(Geometry{}, 10.0).polygons.empty());
+}
