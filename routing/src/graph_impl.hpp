@@ -89,6 +89,7 @@ public:
     double grid_min_lon = 0, grid_min_lat = 0, grid_cell = 1;
     std::uint32_t grid_cols = 0, grid_rows = 0;
     std::vector<std::uint32_t> grid_offsets, grid_items;
+    std::vector<geo::BBox> piece_boxes;  // per piece: snapping skips pieces whose box is farther than the best hit
     geo::BBox bbox;
 
     // Owned storage after build(); the mapping after load().

@@ -336,6 +336,7 @@ void RoadGraph::Impl::build_grid() {
     const std::size_t np = piece_count();
     grid_offsets.clear();
     grid_items.clear();
+    piece_boxes.clear();
     grid_cols = grid_rows = 0;
     if (np == 0 || bbox.empty()) return;
     const double w = std::max(bbox.max_lon - bbox.min_lon, 1e-6), h = std::max(bbox.max_lat - bbox.min_lat, 1e-6);
@@ -363,6 +364,7 @@ void RoadGraph::Impl::build_grid() {
     grid_items.resize(counts[cells]);
     for (std::uint32_t p = 0; p < np; ++p)
         for_each_cell(boxes[p], [&](std::uint32_t c) { grid_items[counts[c]++] = p; });
+    piece_boxes = std::move(boxes);
 }
 
 // ---------------------------------------------------------------------------------------------

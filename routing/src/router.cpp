@@ -238,15 +238,24 @@ struct SnapHit {
     geo::LonLat point;
 };
 
-// Closest point of a polyline to p in a local equirectangular frame; fraction is by length.
-// One pass, no allocation: snapping runs it on every candidate piece of every query.
-SnapHit project(const geo::LonLat& p, const std::vector<geo::LonLat>& line) {
-    const double k = std::cos(p.lat * M_PI / 180.0) * 111319.49, m = 111319.49;
+// Closest point of a piece's polyline to p in a local equirectangular frame (k: metres per degree of
+// longitude at p); fraction is by length. One pass over the stored points, no copy, no allocation:
+// snapping runs it on every candidate piece of every query.
+SnapHit project_piece(const RoadGraph::Impl& g, std::uint32_t piece, const geo::LonLat& p, double k) {
+    constexpr double m = 111319.49;
+    const PieceRec& pr = g.pieces[piece];
+    const std::uint32_t s0 = pr.shape_begin, s1 = g.pieces[piece + 1].shape_begin;
+    const std::size_t n = std::size_t(s1 - s0) + 2;
+    auto at = [&](std::size_t i) -> const Point2& {
+        return i == 0 ? g.positions[pr.node_a] : i + 1 == n ? g.positions[pr.node_b] : g.shape_points[s0 + i - 1];
+    };
     double total = 0, best_along = 0;
     SnapHit best;
-    for (std::size_t i = 0; i + 1 < line.size(); ++i) {
-        const double ax = (line[i].lon - p.lon) * k, ay = (line[i].lat - p.lat) * m;
-        const double bx = (line[i + 1].lon - p.lon) * k, by = (line[i + 1].lat - p.lat) * m;
+    Point2 a = at(0);
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+        const Point2 b = at(i + 1);
+        const double ax = (a.lon - p.lon) * k, ay = (a.lat - p.lat) * m;
+        const double bx = (b.lon - p.lon) * k, by = (b.lat - p.lat) * m;
         const double vx = bx - ax, vy = by - ay, l2 = vx * vx + vy * vy;
         const double seg = std::sqrt(l2);
         double t = l2 > 0 ? -(ax * vx + ay * vy) / l2 : 0.0;
@@ -254,10 +263,11 @@ SnapHit project(const geo::LonLat& p, const std::vector<geo::LonLat>& line) {
         const double x = ax + t * vx, y = ay + t * vy, d = std::sqrt(x * x + y * y);
         if (d < best.distance_m) {
             best.distance_m = d;
-            best.point = {line[i].lon + t * (line[i + 1].lon - line[i].lon), line[i].lat + t * (line[i + 1].lat - line[i].lat)};
+            best.point = {a.lon + t * (b.lon - a.lon), a.lat + t * (b.lat - a.lat)};
             best_along = total + t * seg;
         }
         total += seg;
+        a = b;
     }
     best.fraction = total > 0 ? best_along / total : 0.0;
     return best;
@@ -310,7 +320,7 @@ SnapHit snap(const RoadGraph::Impl& g, const geo::LonLat& p, const QueryCost* q,
     const double cell_m = g.grid_cell * 111319.49 * std::max(std::cos(p.lat * M_PI / 180.0), 0.1);
     // Distance from p to the grid (when outside it) bounds every ring.
     const long max_ring = static_cast<long>(std::max(g.grid_cols, g.grid_rows)) + std::labs(cx) + std::labs(cy);
-    thread_local std::vector<geo::LonLat> shape;
+    const double k = std::cos(p.lat * M_PI / 180.0) * 111319.49;
     // Pieces spanning several cells are tested once: a per-thread generation stamp per piece.
     thread_local std::vector<std::uint32_t> tested;
     thread_local std::uint32_t tested_gen = 0;
@@ -331,9 +341,14 @@ SnapHit snap(const RoadGraph::Impl& g, const geo::LonLat& p, const QueryCost* q,
                     const std::uint32_t piece = g.grid_items[i];
                     if (tested[piece] == tested_gen) continue;
                     tested[piece] = tested_gen;
+                    // The piece's box bounds its distance from below (same frame as project_piece); the
+                    // margin keeps float rounding from skipping a piece that would tie or win.
+                    const geo::BBox& b = g.piece_boxes[piece];
+                    const double bx = std::max({b.min_lon - p.lon, p.lon - b.max_lon, 0.0}) * k;
+                    const double by = std::max({b.min_lat - p.lat, p.lat - b.max_lat, 0.0}) * 111319.49;
+                    if (std::sqrt(bx * bx + by * by) > best.distance_m * (1 + 1e-9) + 1e-6) continue;
                     if (!piece_usable(g, q, piece)) continue;
-                    g.piece_shape(piece, shape);
-                    SnapHit h = project(p, shape);
+                    SnapHit h = project_piece(g, piece, p, k);
                     if (h.distance_m < best.distance_m) {
                         h.piece = piece;
                         best = h;
@@ -375,11 +390,16 @@ Snapped to_snapped(const RoadGraph::Impl& g, const geo::LonLat& input, const Sna
 // Searches
 
 struct Scratch {
+    // Distance, generation stamp and predecessor of a node side by side: a relaxation touches one cache
+    // line instead of three.
+    struct NodeState {
+        double dist;
+        std::uint32_t stamp;
+        std::uint32_t pred;  // edge into the node, kInvalidId at sources
+    };
     const void* owner = nullptr;
     std::size_t n = 0;
-    std::vector<double> dist;
-    std::vector<std::uint32_t> pred;  // edge into the node, kInvalidId at sources
-    std::vector<std::uint32_t> stamp;
+    std::vector<NodeState> state;
     std::vector<std::uint32_t> touched;
     std::uint32_t gen = 0;
     std::size_t settled = 0;
@@ -388,30 +408,91 @@ struct Scratch {
         if (owner != &g || n != g.node_count()) {
             owner = &g;
             n = g.node_count();
-            dist.assign(n, kInf);
-            pred.assign(n, kInvalidId);
-            stamp.assign(n, 0);
+            state.assign(n, NodeState{kInf, 0, kInvalidId});
             gen = 0;
         }
         if (++gen == 0) {
-            std::fill(stamp.begin(), stamp.end(), 0);
+            for (auto& st : state) st.stamp = 0;
             gen = 1;
         }
         touched.clear();
         settled = 0;
     }
-    double d(std::uint32_t v) const { return stamp[v] == gen ? dist[v] : kInf; }
+    double d(std::uint32_t v) const { return state[v].stamp == gen ? state[v].dist : kInf; }
+    // Predecessor edge of a node reached by this search, kInvalidId otherwise.
+    std::uint32_t pred(std::uint32_t v) const { return state[v].stamp == gen ? state[v].pred : kInvalidId; }
     void set(std::uint32_t v, double dv, std::uint32_t e) {
-        if (stamp[v] != gen) {
-            stamp[v] = gen;
+        NodeState& st = state[v];
+        if (st.stamp != gen) {
+            st.stamp = gen;
             touched.push_back(v);
         }
-        dist[v] = dv;
-        pred[v] = e;
+        st.dist = dv;
+        st.pred = e;
     }
 };
 
+// Binary heaps spend their pops on deep sift-downs; four children per node halve the depth and keep the
+// children in one or two cache lines. Lazy deletion (stale entries skipped by the caller), storage reused
+// across queries on a thread. `Before(a, b)`: a leaves the heap before b.
+template <class Item, class Before>
+class QuaternaryHeap {
+public:
+    bool empty() const { return items_.empty(); }
+    const Item& top() const { return items_.front(); }
+    void clear() { items_.clear(); }
+    void push(const Item& x) {
+        std::size_t i = items_.size();
+        items_.push_back(x);
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / 4;
+            if (!Before{}(x, items_[parent])) break;
+            items_[i] = items_[parent];
+            i = parent;
+        }
+        items_[i] = x;
+    }
+    void pop() {
+        const Item x = items_.back();
+        items_.pop_back();
+        const std::size_t n = items_.size();
+        if (n == 0) return;
+        std::size_t i = 0;
+        for (;;) {
+            const std::size_t c = 4 * i + 1;
+            if (c >= n) break;
+            std::size_t best = c;
+            const std::size_t end = std::min(c + 4, n);
+            for (std::size_t j = c + 1; j < end; ++j)
+                if (Before{}(items_[j], items_[best])) best = j;
+            if (!Before{}(items_[best], x)) break;
+            items_[i] = items_[best];
+            i = best;
+        }
+        items_[i] = x;
+    }
+
+private:
+    std::vector<Item> items_;
+};
+
+// Point searches: A* key, then the larger distance from the source first (nearer the target).
+struct PointItem {
+    double key, g;
+    std::uint32_t v;
+};
+struct PointBefore {
+    bool operator()(const PointItem& a, const PointItem& b) const { return a.key != b.key ? a.key < b.key : a.g > b.g; }
+};
+// Tree searches: distance, then node id.
+using TreeItem = std::pair<double, std::uint32_t>;
+struct TreeBefore {
+    bool operator()(const TreeItem& a, const TreeItem& b) const { return a < b; }
+};
+
 thread_local Scratch tl_scratch;
+thread_local QuaternaryHeap<PointItem, PointBefore> tl_point_heap;
+thread_local QuaternaryHeap<TreeItem, TreeBefore> tl_tree_heap;
 thread_local SearchStats tl_stats;
 
 struct Endpoint {
@@ -517,12 +598,8 @@ Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& 
     // most 5e-7 × its cost dearer than the optimum (0.05 s on a 30 h trip). Plain Dijkstra stays exact.
     constexpr double kTieBreak = 1.0 + 5e-7;
     auto h = [&](std::uint32_t v) { return bound ? (*bound)(v) * kTieBreak : 0.0; };
-    struct Item {
-        double key, g;
-        std::uint32_t v;
-    };
-    auto later = [](const Item& a, const Item& b) { return a.key != b.key ? a.key > b.key : a.g < b.g; };
-    std::priority_queue<Item, std::vector<Item>, decltype(later)> heap(later);
+    auto& heap = tl_point_heap;
+    heap.clear();
     for (const auto& src : sources) {
         if (src.cost < s.d(src.node)) {
             s.set(src.node, src.cost, kInvalidId);
@@ -530,7 +607,7 @@ Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& 
         }
     }
     while (!heap.empty()) {
-        const Item top = heap.top();
+        const PointItem top = heap.top();
         heap.pop();
         if (top.key >= found.cost) break;
         const std::uint32_t u = top.v;
@@ -566,8 +643,8 @@ void tree_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& so
     s.reset(g);
     std::unordered_set<std::uint32_t> waiting(targets.begin(), targets.end());
     const bool until_targets = !targets.empty();
-    using Item = std::pair<double, std::uint32_t>;
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+    auto& heap = tl_tree_heap;
+    heap.clear();
     for (const auto& src : sources)
         if (src.cost < s.d(src.node)) {
             s.set(src.node, src.cost, kInvalidId);
@@ -645,8 +722,8 @@ struct Path {
 
 std::vector<std::uint32_t> walk_back(const Scratch& s, const RoadGraph::Impl& g, std::uint32_t node) {
     std::vector<std::uint32_t> edges;
-    while (s.pred[node] != kInvalidId && s.stamp[node] == s.gen) {
-        const std::uint32_t e = s.pred[node];
+    while (s.pred(node) != kInvalidId) {
+        const std::uint32_t e = s.pred(node);
         edges.push_back(e);
         node = g.edges[e].source;
     }
@@ -706,14 +783,38 @@ struct Legs {
     std::vector<Path> paths;
 };
 
-std::string country_of_edge(const RoadGraph::Impl& g, std::uint32_t e) {
+std::string_view country_view(const RoadGraph::Impl& g, std::uint32_t e) {
     const EdgeRec& r = g.edges[e];
-    if (r.road != kInvalidId) return std::string(g.str(g.roads[r.road].country));
-    return std::string(g.str(g.node_country[r.target]));
+    if (r.road != kInvalidId) return g.str(g.roads[r.road].country);
+    return g.str(g.node_country[r.target]);
 }
 
-void push_unique(std::vector<std::string>& v, const std::string& s) {
-    if (!s.empty() && (v.empty() || v.back() != s)) v.push_back(s);
+std::string country_of_edge(const RoadGraph::Impl& g, std::uint32_t e) { return std::string(country_view(g, e)); }
+
+// Compares before copying: most edges repeat the previous ref and country.
+void push_unique(std::vector<std::string>& v, std::string_view s) {
+    if (!s.empty() && (v.empty() || v.back() != s)) v.emplace_back(s);
+}
+
+void append_point(geo::LineString& out, const geo::LonLat& p) {
+    if (out.empty() || !(out.back() == p)) out.push_back(p);
+}
+
+// A whole edge's shape in its direction of travel, straight from the graph's arrays (no copy).
+void append_edge_shape(const RoadGraph::Impl& g, std::uint32_t e, geo::LineString& out) {
+    const std::uint32_t piece = g.edges[e].piece & ~kReversedBit;
+    const PieceRec& pr = g.pieces[piece];
+    const std::uint32_t s0 = pr.shape_begin, s1 = g.pieces[piece + 1].shape_begin;
+    auto put = [&](const Point2& p) { append_point(out, geo::LonLat{p.lon, p.lat}); };
+    if (g.edges[e].piece & kReversedBit) {
+        put(g.positions[pr.node_b]);
+        for (std::uint32_t i = s1; i > s0; --i) put(g.shape_points[i - 1]);
+        put(g.positions[pr.node_a]);
+    } else {
+        put(g.positions[pr.node_a]);
+        for (std::uint32_t i = s0; i < s1; ++i) put(g.shape_points[i]);
+        put(g.positions[pr.node_b]);
+    }
 }
 
 void append_line(geo::LineString& out, const geo::LineString& part) {
@@ -737,9 +838,9 @@ Route make_route(const RoadGraph::Impl& g, const QueryCost& q, const std::vector
             r.crossings.push_back(g.crossings[er.crossing].name);
             r.crossing_ids.push_back(g.crossings[er.crossing].id);
         } else {
-            push_unique(r.refs, std::string(g.str(g.roads[er.road].ref)));
+            push_unique(r.refs, g.str(g.roads[er.road].ref));
         }
-        push_unique(r.countries, country_of_edge(g, e));
+        push_unique(r.countries, country_view(g, e));
     };
     for (std::size_t i = 0; i < legs.size(); ++i) {
         const Path& p = legs[i];
@@ -756,10 +857,7 @@ Route make_route(const RoadGraph::Impl& g, const QueryCost& q, const std::vector
         append_line(r.geometry, piece_sub(g, from.piece, from.fraction, fwd_first ? 1.0 : 0.0));
         for (std::uint32_t e : p.edges) {
             add_edge(e, 1.0);
-            std::vector<geo::LonLat> shape;
-            g.piece_shape(g.edges[e].piece & ~kReversedBit, shape);
-            if (g.edges[e].piece & kReversedBit) std::reverse(shape.begin(), shape.end());
-            append_line(r.geometry, shape);
+            append_edge_shape(g, e, r.geometry);
         }
         const bool fwd_last = (g.edges[p.last_edge].piece & kReversedBit) == 0;
         add_edge(p.last_edge, p.last_share);
