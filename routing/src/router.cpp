@@ -549,6 +549,14 @@ struct AltBound {
             targets.push_back(std::move(tg));
         }
     }
+    void prefetch(std::uint32_t v) const {
+        // A row of L floats may straddle two cache lines.
+        const std::size_t row = std::size_t(v) * L;
+        __builtin_prefetch(from + row);
+        __builtin_prefetch(from + row + L - 1);
+        __builtin_prefetch(to + row);
+        __builtin_prefetch(to + row + L - 1);
+    }
     double operator()(std::uint32_t v) const {
         const float* fv = from + std::size_t(v) * L;
         const float* tv = to + std::size_t(v) * L;
@@ -614,12 +622,23 @@ Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& 
         const double du = s.d(u);
         if (top.g > du) continue;  // stale entry
         ++s.settled;
+        // The next node to settle is likely the heap's top now: start fetching its edges (its offsets
+        // were asked for when it was pushed).
+        if (!heap.empty()) __builtin_prefetch(&g.edges[g.offsets[heap.top().v]]);
         for (std::size_t t = 0; t < targets.size(); ++t)
             if (targets[t].node == u && du + targets[t].cost < found.cost) {
                 found.cost = du + targets[t].cost;
                 found.target = static_cast<int>(t);
             }
-        for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+        const std::uint32_t e0 = g.offsets[u], e1 = g.offsets[u + 1];
+        // The search is bound by memory latency (node states and landmark rows of the neighbours are spread
+        // over megabytes): ask for all the neighbours' lines first, so that their misses overlap.
+        for (std::uint32_t e = e0; e < e1; ++e) {
+            const std::uint32_t v = g.edges[e].target;
+            __builtin_prefetch(&s.state[v]);
+            if (bound) bound->prefetch(v);
+        }
+        for (std::uint32_t e = e0; e < e1; ++e) {
             const double w = q.cost(e);
             if (!std::isfinite(w)) continue;
             const std::uint32_t v = g.edges[e].target;
@@ -629,6 +648,7 @@ Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& 
                 if (!std::isfinite(hv)) continue;
                 s.set(v, dv, e);
                 heap.push({dv + hv, dv, v});
+                __builtin_prefetch(&g.offsets[v]);
             }
         }
     }
