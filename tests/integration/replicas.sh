@@ -53,7 +53,7 @@ pg=$(grep '^PG:' <<<"$out")
 layers=(countries borders crossings places roads)
 layer_args=()
 for l in "${layers[@]}"; do layer_args+=(--layer "$l"); done
-timeout 120 "$aras" load-postgis "$pg" --data "$data" "${layer_args[@]}" --quiet 2>"$tmp/load.err" \
+timeout 300 "$aras" load-postgis "$pg" --data "$data" "${layer_args[@]}" --quiet 2>"$tmp/load.err" \
   || { cat "$tmp/load.err"; fail "aras load-postgis failed"; }
 # Feature counts of the source shapefiles: "name geometry... count extent" per line of `aras layers`.
 declare -A file_count

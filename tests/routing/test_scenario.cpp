@@ -144,6 +144,13 @@ TEST(Scenario, ErrorsPointAtTheBadMember) {
     EXPECT_EQ(error_pointer("{" + o + R"(, "colsed_crossings": []})"), "/colsed_crossings");
 }
 
+TEST(Scenario, ANumberBeyondADoubleIsAScenarioErrorNotACrash) {
+    // Found by fuzz_scenario: nlohmann reports 1e400 as out_of_range, not as a parse error.
+    std::string message;
+    EXPECT_EQ(error_pointer(R"({"origins": [{"point": [1e400, 0], "people": 1}]})", &message), "");
+    EXPECT_NE(message.find("out of range"), std::string::npos) << message;
+}
+
 TEST(Scenario, TestDataScenariosParse) {
     for (const char* name : {"tehran_astara_only.json", "tehran_split.json", "ardabil_hazard_astara_closed.json",
                              "ardabil_baseline.json", "ten_origins.json"}) {
