@@ -924,43 +924,6 @@ std::string explain_no_route(const RoadGraph::Impl& g, const QueryCost& q, const
 
 }  // namespace
 
-// Dense networks (OSM towns) reach thousands of short segments whose buffers all overlap, and GEOS then
-// takes minutes and gigabytes. Segments are keyed by the cells (buffer/8) of their ends and one original
-// segment is kept per cell pair: the band loses at most ~9 % of the buffer width where a dropped segment
-// strayed from its kept twin. Original coordinates are kept (no snapping to cell centres) so the band
-// stays where the roads are. This does not cure everything: on dense city streets GEOS's buffer still
-// spends seconds in its snap-rounding noding (docs/BENCHMARKS.md, Scale).
-static geo::MultiLineString thin_for_buffer(const geo::MultiLineString& lines, double buffer_m) {
-    if (lines.lines.size() < 64) return lines;
-    const double lat0 = lines.lines.front().front().lat, lon0 = lines.lines.front().front().lon;
-    const double cell = buffer_m / 8.0;
-    const double dlat = cell / 111319.49, dlon = cell / (111319.49 * std::max(std::cos(lat0 * M_PI / 180.0), 0.05));
-    auto key = [&](const geo::LonLat& p) {
-        const auto ix = static_cast<std::int64_t>(std::floor((p.lon - lon0) / dlon));
-        const auto iy = static_cast<std::int64_t>(std::floor((p.lat - lat0) / dlat));
-        return (ix << 32) ^ (iy & 0xffffffff);
-    };
-    struct Keyed {
-        std::int64_t a, b;
-        std::size_t line;
-    };
-    std::vector<Keyed> keys;
-    keys.reserve(lines.lines.size());
-    for (std::size_t i = 0; i < lines.lines.size(); ++i) {
-        const auto& l = lines.lines[i];
-        if (l.empty()) continue;
-        const std::int64_t a = key(l.front()), b = key(l.back());
-        keys.push_back({std::min(a, b), std::max(a, b), i});
-    }
-    std::sort(keys.begin(), keys.end(), [](const Keyed& x, const Keyed& y) {
-        return x.a != y.a ? x.a < y.a : x.b != y.b ? x.b < y.b : x.line < y.line;
-    });
-    geo::MultiLineString out;
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        if (i == 0 || keys[i].a != keys[i - 1].a || keys[i].b != keys[i - 1].b) out.lines.push_back(lines.lines[keys[i].line]);
-    return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 Router::Router(std::shared_ptr<const RoadGraph> graph) : graph_(std::move(graph)) {
@@ -1078,7 +1041,10 @@ Isochrone Router::isochrone(const geo::LonLat& origin, std::vector<double> hours
                 band.reached_km += share * er.length_m / 1000.0;
             }
         }
-        band.area = geo::buffer_m(thin_for_buffer(reached, buffer_m), buffer_m, 2);
+        // A raster buffer: dense city streets reach thousands of overlapping segments, whose exact GEOS
+        // buffer took tens of seconds and gigabytes (docs/BENCHMARKS.md, Scale); this one is linear in
+        // the road length reached and within ~buffer/6 of the exact band.
+        band.area = geo::raster_buffer_m(reached, buffer_m);
         iso.bands.push_back(std::move(band));
     }
     return iso;

@@ -45,7 +45,8 @@ public:
     // Throws CostingError for unknown crossing names, std::invalid_argument for bad waypoints.
     RouteResult route(const RouteRequest& request) const;
 
-    // Time isochrones; each band is the union of reached road pieces buffered by buffer_m.
+    // Time isochrones; each band is the area within buffer_m of the reached road pieces, traced on a
+    // raster (geo::raster_buffer_m: within ~buffer_m / 6 of the exact buffer).
     Isochrone isochrone(const geo::LonLat& origin, std::vector<double> hours, const Costing& costing = {},
                         double buffer_m = 2000.0) const;
 
