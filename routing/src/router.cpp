@@ -751,6 +751,23 @@ std::vector<std::uint32_t> walk_back(const Scratch& s, const RoadGraph::Impl& g,
     return edges;
 }
 
+// The path the search tree holds from the departures to arrival `a`, at total cost `cost`.
+Path path_to(const Scratch& s, const RoadGraph::Impl& g, const std::vector<Link>& dep, const Link& a, double cost) {
+    Path p;
+    p.cost = cost;
+    p.edges = walk_back(s, g, a.node);
+    const std::uint32_t start = p.edges.empty() ? a.node : g.edges[p.edges.front()].source;
+    // The departure that seeded the start node (the piece's two ends differ: one departure per start node).
+    for (const auto& d : dep)
+        if (d.node == start) {
+            p.first_edge = d.edge;
+            p.first_share = d.share;
+        }
+    p.last_edge = a.edge;
+    p.last_share = a.share;
+    return p;
+}
+
 // Origin and destination on the same piece, in a direction the piece allows.
 Path direct_path(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& from, const SnapHit& to) {
     Path best;
@@ -781,20 +798,7 @@ Path best_path(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& from
     Scratch& s = tl_scratch;
     const Found f = point_search(s, q, sources, targets, alt);
     if (f.target >= 0 && f.cost < best.cost) {
-        const Link& a = arr[static_cast<std::size_t>(f.target)];
-        Path p;
-        p.cost = f.cost;
-        p.edges = walk_back(s, g, a.node);
-        const std::uint32_t start = p.edges.empty() ? a.node : g.edges[p.edges.front()].source;
-        // The departure that seeded the start node with the lowest cost.
-        for (const auto& d : dep)  // the piece's two ends differ: one departure per start node
-            if (d.node == start) {
-                p.first_edge = d.edge;
-                p.first_share = d.share;
-            }
-        p.last_edge = a.edge;
-        p.last_share = a.share;
-        best = std::move(p);
+        best = path_to(s, g, dep, arr[static_cast<std::size_t>(f.target)], f.cost);
     }
     return best;
 }
@@ -1088,19 +1092,7 @@ Matrix Router::matrix(const std::vector<geo::LonLat>& origins, const std::vector
             Path best = direct_path(g, q, from, dest[j]);
             for (const auto& a : arrivals(g, q, dest[j])) {
                 const double c = s.d(a.node) + a.cost;
-                if (!(c < best.cost)) continue;
-                Path p;
-                p.cost = c;
-                p.edges = walk_back(s, g, a.node);
-                const std::uint32_t start = p.edges.empty() ? a.node : g.edges[p.edges.front()].source;
-                for (const auto& d : dep)
-                    if (d.node == start) {
-                        p.first_edge = d.edge;
-                        p.first_share = d.share;
-                    }
-                p.last_edge = a.edge;
-                p.last_share = a.share;
-                best = std::move(p);
+                if (c < best.cost) best = path_to(s, g, dep, a, c);
             }
             if (!std::isfinite(best.cost)) continue;
             const Route r = make_route(g, q, {Anchor{origins[i], from}, Anchor{destinations[j], dest[j]}}, {best});
