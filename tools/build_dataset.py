@@ -131,31 +131,27 @@ def geod_dist(a, b):
     return GEOD.inv(a[0], a[1], b[0], b[1])[2]
 
 
-def lines_of(g):
-    """The LineStrings of any (multi)line geometry or collection, empty ones dropped."""
+def parts_of(g, single, multi):
+    """The parts of type `single` of a geometry of that type, of type `multi` or a collection,
+    empty ones dropped."""
     if g is None or g.is_empty:
         return []
-    if g.geom_type == "LineString":
+    if g.geom_type == single:
         return [g]
-    if g.geom_type in ("MultiLineString", "GeometryCollection"):
+    if g.geom_type in (multi, "GeometryCollection"):
         out = []
         for part in g.geoms:
-            out.extend(lines_of(part))
+            out.extend(parts_of(part, single, multi))
         return out
     return []
+
+
+def lines_of(g):
+    return parts_of(g, "LineString", "MultiLineString")
 
 
 def polygons_of(g):
-    if g is None or g.is_empty:
-        return []
-    if g.geom_type == "Polygon":
-        return [g]
-    if g.geom_type in ("MultiPolygon", "GeometryCollection"):
-        out = []
-        for part in g.geoms:
-            out.extend(polygons_of(part))
-        return out
-    return []
+    return parts_of(g, "Polygon", "MultiPolygon")
 
 
 def as_multipolygon(g):
@@ -773,6 +769,7 @@ def build_crossings(crossings, countries_by_iso2, roads):
     index = RoadIndex(roads)
     crossing_rows = []
     connectors = []
+    splits = defaultdict(list)  # road index -> gate points to split it at
     for r in crossings:
         conn = {}
         for side in ("a", "b"):
@@ -796,19 +793,9 @@ def build_crossings(crossings, countries_by_iso2, roads):
             if d > MAX_CONNECTOR_M:
                 fail(f"crossing {r['id']}: gate {side} ({iso2}) is {d / 1000:.1f} km from the "
                      f"nearest {iso2} road, over the {MAX_CONNECTOR_M / 1000:.0f} km connector limit")
+            splits[road_idx].append(q)
             # No connector when a road of the gate's country is within the snap tolerance, unless a
             # road of another country is nearer (a router would snap the gate to the wrong side).
-            # The gate's road is split at the point nearest the gate: a router attaches gates to road
-            # nodes (junctions and ends), and a coarse DCW/NE line may have none within kilometres.
-            a, c = roads[road_idx]
-            c = insert_vertex(c, q)
-            k = c.index((rnd(q[0]), rnd(q[1])))
-            if 0 < k < len(c) - 1:
-                roads[road_idx] = (a, c[:k + 1])
-                roads.append((dict(a), c[k:]))
-            else:
-                roads[road_idx] = (a, c)
-            index = RoadIndex(roads)
             if d <= GATE_SNAP_M and d < other_d:
                 conn[side] = 0.0
                 continue
@@ -833,6 +820,18 @@ def build_crossings(crossings, countries_by_iso2, roads):
         attrs["conn_b_m"] = round(conn["b"], 1)
         attrs["length_m"] = round(gap, 1)
         crossing_rows.append((attrs, [(rnd(r["lon_a"]), rnd(r["lat_a"])), (rnd(r["lon_b"]), rnd(r["lat_b"]))]))
+    # Each gate's road is split at the point nearest the gate (after the search, so the index is built
+    # once): a router attaches gates to road nodes (junctions and ends), and a coarse DCW/NE line may
+    # have none within kilometres.
+    for road_idx, points in sorted(splits.items()):
+        a, c = roads[road_idx]
+        for q in points:
+            c = insert_vertex(c, q)
+        cuts = sorted({c.index((rnd(q[0]), rnd(q[1]))) for q in points} - {0, len(c) - 1})
+        bounds = [0] + cuts + [len(c) - 1]
+        roads[road_idx] = (a, c[:bounds[1] + 1])
+        for lo, hi in zip(bounds[1:-1], bounds[2:]):
+            roads.append((dict(a), c[lo:hi + 1]))
     return crossing_rows, connectors
 
 
