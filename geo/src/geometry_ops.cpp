@@ -18,6 +18,7 @@
 
 #include "aras/geo/geodesy.hpp"
 #include "aras/geo/geojson.hpp"
+#include "gdal_setup.hpp"
 
 namespace aras::geo {
 
@@ -590,8 +591,7 @@ MultiPolygon raster_buffer_m(const Geometry& g, double distance_m) {
     }
 
     // Trace the cells to polygons through GDAL (in-memory raster and vector datasets).
-    static const bool registered = (GDALAllRegister(), true);
-    (void)registered;
+    ensure_gdal_registered();
     GDALDriverH raster_driver = GDALGetDriverByName("MEM");
     GDALDriverH vector_driver = GDALGetDriverByName("Memory");
     if (!raster_driver || !vector_driver) throw GeometryError("GDAL's MEM/Memory drivers are not available");

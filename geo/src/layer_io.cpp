@@ -28,19 +28,20 @@
 
 #include "aras/geo/geojson.hpp"
 #include "aras/geo/geometry_ops.hpp"
+#include "gdal_setup.hpp"
 
 namespace aras::geo {
+
+void ensure_gdal_registered() {
+    static std::once_flag once;
+    std::call_once(once, [] { GDALAllRegister(); });
+}
 
 namespace {
 
 using json = nlohmann::json;
 
 constexpr std::size_t kMaxNotes = 1000;
-
-void ensure_registered() {
-    static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
-}
 
 // Silences GDAL's stderr printing for the calling thread (the handler stack is thread-local) and
 // keeps the last message for our exceptions.
@@ -280,7 +281,7 @@ json field_value(OGRFeature& f, int i, const OGRFieldDefn& d) {
 // Reading
 
 std::vector<LayerInfo> list_layers(const std::string& source) {
-    ensure_registered();
+    ensure_gdal_registered();
     QuietErrors quiet;
     GDALDatasetUniquePtr ds = open_vector(source);
     std::vector<LayerInfo> out;
@@ -305,7 +306,7 @@ std::vector<LayerInfo> list_layers(const std::string& source) {
 }
 
 Layer read_layer(const std::string& source, const std::string& layer_name, LoadReport* report) {
-    ensure_registered();
+    ensure_gdal_registered();
     QuietErrors quiet;
     GDALDatasetUniquePtr ds = open_vector(source);
     OGRLayer* layer = nullptr;
@@ -654,7 +655,7 @@ void set_field(OGRFeature& of, int i, FieldType type, const json& v) {
 }  // namespace
 
 void write_layer(const Layer& layer, const std::string& path, VectorFormat format) {
-    ensure_registered();
+    ensure_gdal_registered();
     QuietErrors quiet;
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name(format));
     if (!driver && format == VectorFormat::KML) driver = GetGDALDriverManager()->GetDriverByName("KML");

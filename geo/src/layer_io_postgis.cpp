@@ -1,6 +1,5 @@
 // write_layer_to: an Aras layer into an OGR data source opened for update (PostGIS through "PG:..." above all).
 #include <memory>
-#include <mutex>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -13,6 +12,7 @@
 #include <ogr_srs_api.h>
 
 #include "aras/geo/layer_io.hpp"
+#include "gdal_setup.hpp"
 
 namespace aras::geo {
 
@@ -168,8 +168,7 @@ void set_field(OGRFeatureH f, int i, const Field& field, const nlohmann::json& v
 }  // namespace
 
 void write_layer_to(const Layer& layer, const std::string& datasource, const std::string& layer_name) {
-    static std::once_flag registered;
-    std::call_once(registered, [] { GDALAllRegister(); });
+    ensure_gdal_registered();
     if (layer_name.empty()) throw LayerError("write_layer_to: empty layer name");
 
     CPLErrorReset();

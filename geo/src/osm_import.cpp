@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -24,6 +23,7 @@
 #include <ogr_api.h>
 
 #include "aras/geo/geodesy.hpp"
+#include "gdal_setup.hpp"
 
 namespace aras::geo {
 
@@ -447,8 +447,7 @@ OsmLayers import_osm(const std::string& path, const OsmImportOptions& options) {
         throw OsmImportError(path + ": no such file");
     if (std::filesystem::file_size(path, ec) == 0) throw OsmImportError(path + ": empty file");
 
-    static std::once_flag registered;
-    std::call_once(registered, [] { GDALAllRegister(); });
+    ensure_gdal_registered();
 
     std::optional<VsiMemFile> conf;
     std::string conf_path = options.osmconf_path;
