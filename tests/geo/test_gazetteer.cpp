@@ -4,12 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <sys/wait.h>
 #include <memory>
 #include <string>
 
 #include "aras/geo/gazetteer.hpp"
 #include "../../geo/src/text_normalize.hpp"
+#include "support/run_command.hpp"
 
 using namespace aras::geo;
 
@@ -265,13 +265,9 @@ TEST(GazetteerCli, GeocodeAndReverseCommands) {
     const std::string bin = ARAS_BINARY;
     if (!std::filesystem::exists(bin)) GTEST_SKIP() << "build the aras target first: " << bin;
     auto run = [](const std::string& cmd, std::string& out) {
-        FILE* p = popen(cmd.c_str(), "r");
-        out.clear();
-        char buf[4096];
-        std::size_t n;
-        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        const int status = pclose(p);
-        return WEXITSTATUS(status);
+        auto r = aras::test::run_command(cmd);
+        out = std::move(r.out);
+        return r.status;
     };
     std::string out;
     EXPECT_EQ(run(bin + " geocode Astara --limit 3 --data " ARAS_DATA_DIR, out), 0);

@@ -11,6 +11,7 @@
 
 #include "aras/geo/layer_io.hpp"
 #include "aras/service/scenario_store.hpp"
+#include "support/run_command.hpp"
 
 namespace fs = std::filesystem;
 using namespace aras;
@@ -26,15 +27,7 @@ protected:
     static inline std::string cluster_dir, pg, skip_reason;
 
     static void SetUpTestSuite() {
-        FILE* p = popen(("'" + kScripts + "start.sh' 2>&1").c_str(), "r");
-        if (!p) {
-            skip_reason = "cannot run tests/postgis/start.sh";
-            return;
-        }
-        std::string out;
-        char buf[512];
-        while (fgets(buf, sizeof buf, p)) out += buf;
-        const int status = pclose(p);
+        const auto [status, out] = aras::test::run_command("'" + kScripts + "start.sh' 2>&1");
         for (std::size_t pos = 0; pos < out.size();) {
             const auto end = out.find('\n', pos);
             const std::string line = out.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
@@ -43,7 +36,7 @@ protected:
             if (end == std::string::npos) break;
             pos = end + 1;
         }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || pg.empty())
+        if (status != 0 || pg.empty())
             skip_reason = "PostgreSQL 15 + PostGIS could not be started (scripts/install-deps.sh --test): " + out;
     }
     static void TearDownTestSuite() {

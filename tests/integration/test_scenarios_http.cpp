@@ -1,6 +1,6 @@
 // /scenarios over real loopback HTTP: create, list, get, delete, validation errors with JSON pointers, and
 // documents that outlive the process in a directory store.
-#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http_client.hpp"
+#include "support/run_command.hpp"
 
 using aras::test::HttpResponse;
 using aras::test::ServerProcess;
@@ -151,14 +152,8 @@ TEST_F(ScenariosHttp, UnreachableStoreIsAClearStartupError) {
     // A PostgreSQL store nobody listens on: `aras serve` exits 1 with the reason instead of serving 503s.
     const std::string cmd = std::string("'") + ARAS_BINARY + "' serve --port 0 --data '" + (root_ / "data").string() +
                             "' --scenario-store 'PG:host=127.0.0.1 port=1 dbname=x connect_timeout=2' 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    ASSERT_NE(p, nullptr);
-    std::string out;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    const int status = pclose(p);
-    ASSERT_TRUE(WIFEXITED(status)) << out;
-    EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+    const auto [status, out] = aras::test::run_command(cmd);
+    EXPECT_EQ(status, 1) << out;  // -1 when it could not run or was killed
     EXPECT_NE(out.find("scenario database"), std::string::npos) << out;
 }
 

@@ -1,37 +1,22 @@
 // `aras layers` and `aras export` run as a user would, through the built binary.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
+#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "aras/geo/layer_io.hpp"
+#include "support/run_command.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 const std::string kFixtures = std::string(ARAS_TEST_DATA_DIR) + "/layers/shapefiles";
 
-struct Result {
-    int status = -1;
-    std::string out;
-};
-
-Result run(const std::string& command) {
-    Result r;
-    FILE* p = popen((command + " 2>&1").c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+// Runs `command` with stderr folded into the captured output.
+aras::test::CommandResult run(const std::string& command) { return aras::test::run_command(command + " 2>&1"); }
 
 std::string aras_cmd() { return std::string("'") + ARAS_BINARY + "'"; }
 
@@ -43,7 +28,7 @@ fs::path scratch(const std::string& name) {
 }  // namespace
 
 TEST(CliLayers, ListsFixtureLayersAsATable) {
-    Result r = run(aras_cmd() + " layers --data '" + kFixtures + "'");
+    aras::test::CommandResult r = run(aras_cmd() + " layers --data '" + kFixtures + "'");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("name"), std::string::npos);
     EXPECT_NE(r.out.find("places"), std::string::npos);
@@ -63,7 +48,7 @@ TEST(CliLayers, ExportsEveryFormatReadableByOgrinfo) {
     for (const char* fmt : {"geojson", "gpkg", "shp", "fgb", "kml"}) {
         const auto ext = aras::geo::file_extension(aras::geo::parse_vector_format(fmt));
         const fs::path out = scratch(std::string("roads") + std::string(ext));
-        Result r = run(aras_cmd() + " export roads --format " + fmt + " --out '" + out.string() + "' --data '" + kFixtures + "'");
+        aras::test::CommandResult r = run(aras_cmd() + " export roads --format " + fmt + " --out '" + out.string() + "' --data '" + kFixtures + "'");
         ASSERT_EQ(r.status, 0) << fmt << ": " << r.out;
         ASSERT_TRUE(fs::exists(out)) << fmt;
         auto back = aras::geo::read_layer(out.string(), fmt == std::string("kml") || fmt == std::string("gpkg") || fmt == std::string("fgb") ? "roads" : "");
@@ -76,7 +61,7 @@ TEST(CliLayers, ExportsEveryFormatReadableByOgrinfo) {
 
 TEST(CliLayers, ExportRejectsUnknownLayerAndFormat) {
     const std::string out = scratch("x.geojson").string();
-    Result r = run(aras_cmd() + " export nosuchlayer --format geojson --out '" + out + "' --data '" + kFixtures + "'");
+    aras::test::CommandResult r = run(aras_cmd() + " export nosuchlayer --format geojson --out '" + out + "' --data '" + kFixtures + "'");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.out.find("nosuchlayer"), std::string::npos) << r.out;
     r = run(aras_cmd() + " export roads --format dxf --out '" + out + "' --data '" + kFixtures + "'");
