@@ -67,6 +67,30 @@ struct LandmarkTables {
     Array<float> from_time, to_time, from_dist, to_dist;
 };
 
+// One arc of the hierarchy as seen from the lower-ranked end: `head` is the higher-ranked node.
+struct ChArc {
+    std::uint32_t head;
+    std::uint32_t arc;  // index into Hierarchy::unpack
+    double weight;
+};
+
+// What an arc stands for: a graph edge (second == kInvalidId, first = edge id) or a shortcut made of two
+// arcs in travel order.
+struct ChUnpack {
+    std::uint32_t first;
+    std::uint32_t second;
+};
+
+// A contraction hierarchy: views into owned vectors or the mapped graph file (routing/src/hierarchy.hpp).
+struct Hierarchy {
+    Array<std::uint32_t> up_offsets;    // N + 1
+    Array<ChArc> up;                    // arcs u -> head, stored at u
+    Array<std::uint32_t> down_offsets;  // N + 1
+    Array<ChArc> down;                  // arcs head -> u, stored at u
+    Array<ChUnpack> unpack;
+    bool empty() const { return up_offsets.empty(); }
+};
+
 class RoadGraph::Impl {
 public:
     Array<Point2> positions;
@@ -82,6 +106,7 @@ public:
     Array<char> string_chars;
     Array<std::uint32_t> landmark_nodes;
     LandmarkTables lm;
+    Hierarchy ch_time, ch_dist;  // empty when built without hierarchies
     std::vector<Crossing> crossings;
     std::uint64_t signature = 0;
 
@@ -106,6 +131,7 @@ public:
     std::size_t node_count() const { return positions.size(); }
     std::size_t piece_count() const { return pieces.size() ? pieces.size() - 1 : 0; }
     std::size_t landmarks() const { return landmark_nodes.size(); }
+    const Hierarchy& hierarchy(bool distance) const { return distance ? ch_dist : ch_time; }
     // Full shape of a piece in its stored direction (node_a ... node_b).
     void piece_shape(std::uint32_t piece, std::vector<geo::LonLat>& out) const;
     void build_grid();

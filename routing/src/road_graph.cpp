@@ -1,4 +1,4 @@
-// Builds the road graph from layers (noding, border separation, crossings, landmarks) and stores it.
+// Builds the road graph from layers (noding, border separation, crossings, landmarks, hierarchies) and stores it.
 #include "aras/routing/road_graph.hpp"
 
 #include <fcntl.h>
@@ -15,11 +15,13 @@
 #include <functional>
 #include <queue>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "aras/geo/geodesy.hpp"
 #include "aras/geo/layer_io.hpp"
 #include "graph_impl.hpp"
+#include "hierarchy.hpp"
 
 namespace aras::routing {
 
@@ -86,6 +88,7 @@ struct RoadGraph::Impl::Owned {
     std::vector<char> string_chars;
     std::vector<std::uint32_t> landmark_nodes;
     std::vector<float> from_time, to_time, from_dist, to_dist;
+    HierarchyData ch_time, ch_dist;
 };
 
 RoadGraph::Impl::~Impl() {
@@ -114,6 +117,8 @@ void point_views(RoadGraph::Impl& g) {
     g.string_chars = view(o.string_chars);
     g.landmark_nodes = view(o.landmark_nodes);
     g.lm = {view(o.from_time), view(o.to_time), view(o.from_dist), view(o.to_dist)};
+    g.ch_time = o.ch_time.view();
+    g.ch_dist = o.ch_dist.view();
 }
 
 // Interned strings; id 0 is "".
@@ -580,6 +585,13 @@ std::shared_ptr<const RoadGraph> RoadGraph::build(const geo::Layer& roads, const
     strings.store(o);
     point_views(*impl);
     compute_landmarks(*impl, options.landmarks);
+    if (options.hierarchy && n > 0) {
+        // The two metrics' hierarchies are independent: one on each core.
+        std::thread dist_thread([&] { o.ch_dist = build_hierarchy(*impl, Metric::Distance); });
+        o.ch_time = build_hierarchy(*impl, Metric::Time);
+        dist_thread.join();
+        point_views(*impl);
+    }
     impl->build_grid();
     return std::shared_ptr<const RoadGraph>(new RoadGraph(std::move(impl)));
 }
@@ -590,8 +602,8 @@ std::shared_ptr<const RoadGraph> RoadGraph::build(const geo::Layer& roads, const
 namespace {
 
 constexpr char kMagic[8] = {'A', 'R', 'A', 'S', 'R', 'G', 'R', 'F'};
-constexpr std::uint32_t kVersion = 2;  // 2: landmark time tables include crossing waits
-constexpr std::uint32_t kSections = 17;
+constexpr std::uint32_t kVersion = 3;  // 2: landmark time tables include crossing waits; 3: hierarchies
+constexpr std::uint32_t kSections = 27;
 
 struct FileHeader {
     char magic[8];
@@ -657,7 +669,11 @@ void RoadGraph::save(const std::string& path) const {
                                    blob(g.pieces),         blob(g.shape_points),   blob(g.roads),
                                    blob(g.string_offsets), blob(g.string_chars),   blob(g.landmark_nodes),
                                    blob(g.lm.from_time),   blob(g.lm.to_time),     blob(g.lm.from_dist),
-                                   blob(g.lm.to_dist),     Blob{cj.data(), cj.size()}};
+                                   blob(g.lm.to_dist),     Blob{cj.data(), cj.size()},
+                                   blob(g.ch_time.up_offsets), blob(g.ch_time.up), blob(g.ch_time.down_offsets),
+                                   blob(g.ch_time.down),   blob(g.ch_time.unpack), blob(g.ch_dist.up_offsets),
+                                   blob(g.ch_dist.up),     blob(g.ch_dist.down_offsets), blob(g.ch_dist.down),
+                                   blob(g.ch_dist.unpack)};
     SectionEntry table[kSections];
     std::uint64_t offset = sizeof(FileHeader) + sizeof(table);
     auto align = [](std::uint64_t x) { return (x + 63) & ~std::uint64_t(63); };
@@ -697,6 +713,27 @@ void RoadGraph::save(const std::string& path) const {
 }
 
 namespace {
+
+// Every offset, head and unpack reference in range: a damaged file must not send a search out of bounds.
+// Unpack references must point backwards (a shortcut is made after its parts), which also rules out cycles.
+bool hierarchy_consistent(const Hierarchy& ch, std::size_t n, std::size_t edges) {
+    if (ch.up_offsets.empty() && ch.up.empty() && ch.down_offsets.empty() && ch.down.empty() && ch.unpack.empty())
+        return true;
+    auto csr_ok = [&](const Array<std::uint32_t>& off, const Array<ChArc>& arcs) {
+        if (off.size() != n + 1 || off[0] != 0 || off[n] != arcs.size()) return false;
+        for (std::size_t v = 0; v < n; ++v)
+            if (off[v] > off[v + 1]) return false;
+        for (const auto& a : arcs)
+            if (a.head >= n || a.arc >= ch.unpack.size() || !(a.weight >= 0)) return false;
+        return true;
+    };
+    if (!csr_ok(ch.up_offsets, ch.up) || !csr_ok(ch.down_offsets, ch.down)) return false;
+    for (std::size_t i = 0; i < ch.unpack.size(); ++i) {
+        const ChUnpack& u = ch.unpack[i];
+        if (u.second == kInvalidId ? u.first >= edges : (u.first >= i || u.second >= i)) return false;
+    }
+    return true;
+}
 
 std::optional<std::uint64_t> read_signature(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -762,6 +799,16 @@ std::shared_ptr<const RoadGraph> RoadGraph::load(const std::string& path) {
                             g.lm.from_time.size() == n * L && g.lm.to_time.size() == n * L && g.lm.from_dist.size() == n * L &&
                             g.lm.to_dist.size() == n * L && !g.pieces.empty() && !g.string_offsets.empty();
     if (!consistent) throw GraphError("road graph file " + path + " is damaged");
+    for (int k = 0; k < 2; ++k) {
+        Hierarchy& ch = k == 0 ? g.ch_time : g.ch_dist;
+        const int first = 17 + 5 * k;
+        sect(ch.up_offsets, first);
+        sect(ch.up, first + 1);
+        sect(ch.down_offsets, first + 2);
+        sect(ch.down, first + 3);
+        sect(ch.unpack, first + 4);
+        if (!hierarchy_consistent(ch, n, g.edges.size())) throw GraphError("road graph file " + path + " is damaged");
+    }
     try {
         g.crossings = parse_crossings(std::string_view(base + table[16].offset, table[16].bytes));
     } catch (const std::exception& e) {
@@ -802,7 +849,8 @@ std::uint64_t source_signature(const std::string& dir, const BuildOptions& optio
         acc += f.filename().string() + ":" + std::to_string(size) + ":" + std::to_string(t) + ";";
     }
     acc += std::to_string(options.snap_tolerance_m) + "/" + std::to_string(options.gate_snap_m) + "/" +
-           std::to_string(options.default_crossing_penalty_s) + "/" + std::to_string(options.landmarks);
+           std::to_string(options.default_crossing_penalty_s) + "/" + std::to_string(options.landmarks) +
+           (options.hierarchy ? "/ch" : "/noch");
     return fnv1a(acc);
 }
 
@@ -874,5 +922,6 @@ RoadInfo RoadGraph::road(std::uint32_t index) const {
 }
 geo::BBox RoadGraph::extent() const { return impl_->bbox; }
 int RoadGraph::landmark_count() const { return static_cast<int>(impl_->landmarks()); }
+bool RoadGraph::has_hierarchy() const { return !impl_->ch_time.empty(); }
 
 }  // namespace aras::routing

@@ -1,5 +1,5 @@
-// Searches on the road graph: snapping, Dijkstra, ALT, query-time closures and zones, alternatives,
-// via points, isochrones and matrices.
+// Searches on the road graph: snapping, Dijkstra, ALT, contraction hierarchies with CH-potential A* for
+// query-time closures and zones, alternatives, via points, isochrones and matrices.
 #include "aras/routing/router.hpp"
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include "aras/geo/geodesy.hpp"
 #include "aras/geo/geometry_ops.hpp"
 #include "graph_impl.hpp"
+#include "hierarchy.hpp"
 
 namespace aras::routing {
 
@@ -585,27 +586,31 @@ bool landmarks_valid(const RoadGraph::Impl& g, const QueryCost& q) {
     return true;
 }
 
-// One-to-one(ish) search from several sources to several targets: Dijkstra or ALT (A*).
-Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& sources,
-                   const std::vector<Endpoint>& targets, bool use_alt) {
+// Lower bounds for A*: none (Dijkstra), landmarks (inflated to break ties, see point_search), CH potentials.
+struct NoBound {
+    double operator()(std::uint32_t) const { return 0.0; }
+    void prefetch(std::uint32_t) const {}
+};
+
+// Landmark bounds tie a lot: every node behind the source on a landmark's tree gets key == the best cost
+// (up to float noise of the tables), and A* would settle them all. Inflating the bound by 5e-7 makes
+// nodes nearer the target win those ties, so the search walks to the target; the price is a route at
+// most 5e-7 × its cost dearer than the optimum (0.05 s on a 30 h trip). Plain Dijkstra stays exact.
+struct InflatedAlt {
+    static constexpr double kTieBreak = 1.0 + 5e-7;
+    const AltBound& bound;
+    double operator()(std::uint32_t v) const { return bound(v) * kTieBreak; }
+    void prefetch(std::uint32_t v) const { bound.prefetch(v); }
+};
+
+// A* from several sources to several targets with lower bound `h` (an infinite bound: cannot reach).
+template <class Bound>
+Found a_star(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& sources, const std::vector<Endpoint>& targets,
+             const Bound& h) {
     const RoadGraph::Impl& g = *q.g;
     s.reset(g);
     Found found;
     if (targets.empty()) return found;
-    std::optional<AltBound> bound;
-    if (use_alt && landmarks_valid(g, q) && !sources.empty()) {
-        std::uint32_t first = sources.front().node;  // the cheapest source picks the active landmarks
-        double best = kInf;
-        for (const auto& src : sources)
-            if (src.cost < best) best = src.cost, first = src.node;
-        bound.emplace(g, q.metric, targets, first);
-    }
-    // Landmark bounds tie a lot: every node behind the source on a landmark's tree gets key == the best cost
-    // (up to float noise of the tables), and A* would settle them all. Inflating the bound by 5e-7 makes
-    // nodes nearer the target win those ties, so the search walks to the target; the price is a route at
-    // most 5e-7 × its cost dearer than the optimum (0.05 s on a 30 h trip). Plain Dijkstra stays exact.
-    constexpr double kTieBreak = 1.0 + 5e-7;
-    auto h = [&](std::uint32_t v) { return bound ? (*bound)(v) * kTieBreak : 0.0; };
     auto& heap = tl_point_heap;
     heap.clear();
     for (const auto& src : sources) {
@@ -636,7 +641,7 @@ Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& 
         for (std::uint32_t e = e0; e < e1; ++e) {
             const std::uint32_t v = g.edges[e].target;
             __builtin_prefetch(&s.state[v]);
-            if (bound) bound->prefetch(v);
+            h.prefetch(v);
         }
         for (std::uint32_t e = e0; e < e1; ++e) {
             const double w = q.cost(e);
@@ -654,6 +659,21 @@ Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& 
     }
     tl_stats.settled = s.settled;
     return found;
+}
+
+// One-to-one(ish) search from several sources to several targets: Dijkstra or ALT.
+Found point_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& sources,
+                   const std::vector<Endpoint>& targets, bool use_alt) {
+    const RoadGraph::Impl& g = *q.g;
+    if (use_alt && landmarks_valid(g, q) && !sources.empty() && !targets.empty()) {
+        std::uint32_t first = sources.front().node;  // the cheapest source picks the active landmarks
+        double best = kInf;
+        for (const auto& src : sources)
+            if (src.cost < best) best = src.cost, first = src.node;
+        const AltBound bound(g, q.metric, targets, first);
+        return a_star(s, q, sources, targets, InflatedAlt{bound});
+    }
+    return a_star(s, q, sources, targets, NoBound{});
 }
 
 // Dijkstra tree from the sources until `limit` or until every node in `targets` is settled.
@@ -691,6 +711,252 @@ void tree_search(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& so
         }
     }
     tl_stats.settled = s.settled;
+}
+
+// The edges of the search tree from a source to `node`.
+std::vector<std::uint32_t> walk_back(const Scratch& s, const RoadGraph::Impl& g, std::uint32_t node) {
+    std::vector<std::uint32_t> edges;
+    while (s.pred(node) != kInvalidId) {
+        const std::uint32_t e = s.pred(node);
+        edges.push_back(e);
+        node = g.edges[e].source;
+    }
+    std::reverse(edges.begin(), edges.end());
+    return edges;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contraction hierarchy searches
+
+// Per-thread state of the CH searches: forward and backward labels, and memoised CH potentials.
+struct ChScratch {
+    struct Label {
+        double dist;
+        std::uint32_t stamp;
+        std::uint32_t pred_node;
+        std::uint32_t pred_arc;  // kInvalidId at a search's own sources
+    };
+    const void* owner = nullptr;
+    std::size_t n = 0;
+    std::vector<Label> fwd, bwd;
+    std::vector<double> pot;
+    std::vector<std::uint32_t> pot_stamp;
+    std::vector<std::uint32_t> stack;
+    std::uint32_t gen = 0;
+
+    void reset(const RoadGraph::Impl& g) {
+        if (owner != &g || n != g.node_count()) {
+            owner = &g;
+            n = g.node_count();
+            fwd.assign(n, Label{kInf, 0, kInvalidId, kInvalidId});
+            bwd = fwd;
+            pot.assign(n, kInf);
+            pot_stamp.assign(n, 0);
+            gen = 0;
+        }
+        if (++gen == 0) {
+            for (auto& l : fwd) l.stamp = 0;
+            for (auto& l : bwd) l.stamp = 0;
+            std::fill(pot_stamp.begin(), pot_stamp.end(), 0);
+            gen = 1;
+        }
+    }
+    double get(const std::vector<Label>& side, std::uint32_t v) const {
+        return side[v].stamp == gen ? side[v].dist : kInf;
+    }
+    void put(std::vector<Label>& side, std::uint32_t v, double d, std::uint32_t pred_node, std::uint32_t pred_arc) {
+        side[v] = Label{d, gen, pred_node, pred_arc};
+    }
+};
+
+thread_local ChScratch tl_ch;
+thread_local QuaternaryHeap<TreeItem, TreeBefore> tl_ch_fwd_heap, tl_ch_bwd_heap;
+
+struct ChPath {
+    double cost = kInf;
+    std::vector<std::uint32_t> edges;  // graph edges from `start` to `end`
+    std::uint32_t start = kInvalidId, end = kInvalidId;
+    std::size_t settled = 0;
+};
+
+// Bidirectional upward search with stall-on-demand; sources and targets carry their offsets.
+ChPath ch_search(const RoadGraph::Impl& g, const Hierarchy& h, const std::vector<Endpoint>& sources,
+                 const std::vector<Endpoint>& targets) {
+    ChScratch& s = tl_ch;
+    s.reset(g);
+    auto& fh = tl_ch_fwd_heap;
+    auto& bh = tl_ch_bwd_heap;
+    fh.clear();
+    bh.clear();
+    for (const auto& x : sources)
+        if (x.cost < s.get(s.fwd, x.node)) s.put(s.fwd, x.node, x.cost, kInvalidId, kInvalidId), fh.push({x.cost, x.node});
+    for (const auto& x : targets)
+        if (x.cost < s.get(s.bwd, x.node)) s.put(s.bwd, x.node, x.cost, kInvalidId, kInvalidId), bh.push({x.cost, x.node});
+    ChPath p;
+    std::uint32_t meet = kInvalidId;
+    for (;;) {
+        const bool f = !fh.empty() && fh.top().first < p.cost;
+        const bool b = !bh.empty() && bh.top().first < p.cost;
+        if (!f && !b) break;
+        const bool forward = f && (!b || fh.top().first <= bh.top().first);
+        auto& heap = forward ? fh : bh;
+        auto& mine = forward ? s.fwd : s.bwd;
+        const auto& other = forward ? s.bwd : s.fwd;
+        const auto [du, u] = heap.top();
+        heap.pop();
+        if (du > s.get(mine, u)) continue;
+        ++p.settled;
+        const double total = du + s.get(other, u);
+        if (total < p.cost) p.cost = total, meet = u;
+        // Stall on demand: a higher node reaches u more cheaply through an arc into u (forward) or out of u
+        // (backward), so u's label is not a shortest distance and nothing relaxed from it can be optimal.
+        const auto& stall_off = forward ? h.down_offsets : h.up_offsets;
+        const auto& stall = forward ? h.down : h.up;
+        bool stalled = false;
+        for (std::uint32_t i = stall_off[u]; i < stall_off[u + 1] && !stalled; ++i)
+            stalled = s.get(mine, stall[i].head) + stall[i].weight < du;
+        if (stalled) continue;
+        const auto& off = forward ? h.up_offsets : h.down_offsets;
+        const auto& arcs = forward ? h.up : h.down;
+        for (std::uint32_t i = off[u]; i < off[u + 1]; ++i) {
+            const ChArc& a = arcs[i];
+            const double nd = du + a.weight;
+            if (nd < s.get(mine, a.head)) {
+                s.put(mine, a.head, nd, u, a.arc);
+                heap.push({nd, a.head});
+            }
+        }
+    }
+    if (meet == kInvalidId) return p;
+    std::vector<std::uint32_t> up_arcs;
+    std::uint32_t v = meet;
+    for (; s.fwd[v].pred_arc != kInvalidId; v = s.fwd[v].pred_node) up_arcs.push_back(s.fwd[v].pred_arc);
+    p.start = v;
+    for (auto it = up_arcs.rbegin(); it != up_arcs.rend(); ++it) unpack_arc(h, *it, p.edges);
+    for (v = meet; s.bwd[v].pred_arc != kInvalidId; v = s.bwd[v].pred_node) unpack_arc(h, s.bwd[v].pred_arc, p.edges);
+    p.end = v;
+    return p;
+}
+
+// CH potentials (Strasser & Zeitz 2021): the exact base-cost distance from v to the targets, from one full
+// backward upward search and, per node asked for, the best way up the hierarchy to a node it reached
+// (memoised). A lower bound for any Costing that only raises costs (closures, zones, penalties).
+class ChPotential {
+public:
+    ChPotential(const RoadGraph::Impl& g, const Hierarchy& h, const std::vector<Endpoint>& targets)
+        : h_(h), s_(tl_ch) {
+        s_.reset(g);
+        auto& heap = tl_ch_bwd_heap;
+        heap.clear();
+        for (const auto& x : targets)
+            if (x.cost < s_.get(s_.bwd, x.node)) s_.put(s_.bwd, x.node, x.cost, kInvalidId, kInvalidId), heap.push({x.cost, x.node});
+        while (!heap.empty()) {
+            const auto [du, u] = heap.top();
+            heap.pop();
+            if (du > s_.get(s_.bwd, u)) continue;
+            for (std::uint32_t i = h.down_offsets[u]; i < h.down_offsets[u + 1]; ++i) {
+                const ChArc& a = h.down[i];
+                if (du + a.weight < s_.get(s_.bwd, a.head)) {
+                    s_.put(s_.bwd, a.head, du + a.weight, u, a.arc);
+                    heap.push({du + a.weight, a.head});
+                }
+            }
+        }
+    }
+    double operator()(std::uint32_t v) const {
+        if (s_.pot_stamp[v] == s_.gen) return s_.pot[v];
+        auto& stack = s_.stack;
+        stack.assign(1, v);
+        while (!stack.empty()) {
+            const std::uint32_t x = stack.back();
+            if (s_.pot_stamp[x] == s_.gen) {
+                stack.pop_back();
+                continue;
+            }
+            bool ready = true;
+            for (std::uint32_t i = h_.up_offsets[x]; i < h_.up_offsets[x + 1]; ++i)
+                if (s_.pot_stamp[h_.up[i].head] != s_.gen) stack.push_back(h_.up[i].head), ready = false;
+            if (!ready) continue;
+            double best = s_.get(s_.bwd, x);
+            for (std::uint32_t i = h_.up_offsets[x]; i < h_.up_offsets[x + 1]; ++i)
+                best = std::min(best, h_.up[i].weight + s_.pot[h_.up[i].head]);
+            s_.pot[x] = best;
+            s_.pot_stamp[x] = s_.gen;
+            stack.pop_back();
+        }
+        return s_.pot[v];
+    }
+    void prefetch(std::uint32_t v) const { __builtin_prefetch(&s_.pot_stamp[v]); }
+
+private:
+    const Hierarchy& h_;
+    ChScratch& s_;
+};
+
+// The hierarchy's costs are lower bounds of the query's when the Costing only raises costs: no crossing
+// cheaper than the graph's value, none reopened that the layer closes (the hierarchy leaves those out).
+bool hierarchy_bounds(const RoadGraph::Impl& g, const QueryCost& q) {
+    for (std::size_t i = 0; i < g.crossings.size(); ++i) {
+        if (!g.crossings[i].open) {
+            if (std::isfinite(q.crossing_extra[i])) return false;
+        } else if (q.metric == Metric::Time && q.crossing_extra[i] < std::max(g.crossings[i].penalty_s, 0.0)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// A shortest path between graph nodes: whole edges from the chosen source's node to the chosen target's.
+struct NodeRoute {
+    double cost = kInf;
+    int target = -1;  // index into targets
+    std::vector<std::uint32_t> edges;
+};
+
+NodeRoute search_nodes(const RoadGraph::Impl& g, const QueryCost& q, const std::vector<Endpoint>& sources,
+                       const std::vector<Endpoint>& targets, Algorithm algorithm) {
+    NodeRoute r;
+    tl_stats = {};
+    if (sources.empty() || targets.empty()) return r;
+    const Hierarchy& h = g.hierarchy(q.metric == Metric::Distance);
+    if (algorithm == Algorithm::Hierarchy && !h.empty() && hierarchy_bounds(g, q)) {
+        ChPath c = ch_search(g, h, sources, targets);
+        tl_stats.settled = c.settled;
+        // Nothing reachable on base costs: nothing reachable on costs that only rise.
+        if (!std::isfinite(c.cost)) return r;
+        bool exact = true;
+        for (std::uint32_t e : c.edges)
+            if (q.cost(e) != base_cost(g, e, q.metric)) {
+                exact = false;
+                break;
+            }
+        if (exact) {
+            // The path costs the same under the Costing as its lower bound: it is the query's optimum.
+            for (std::size_t t = 0; t < targets.size(); ++t)
+                if (targets[t].node == c.end && (r.target < 0 || targets[t].cost < targets[std::size_t(r.target)].cost))
+                    r.target = static_cast<int>(t);
+            r.cost = c.cost;
+            r.edges = std::move(c.edges);
+            tl_stats.hierarchy_exact = true;
+            return r;
+        }
+        Scratch& s = tl_scratch;
+        const ChPotential potential(g, h, targets);
+        const Found f = a_star(s, q, sources, targets, potential);
+        tl_stats.settled += c.settled;
+        if (f.target < 0) return r;
+        r.cost = f.cost;
+        r.target = f.target;
+        r.edges = walk_back(s, g, targets[std::size_t(f.target)].node);
+        return r;
+    }
+    Scratch& s = tl_scratch;
+    const Found f = point_search(s, q, sources, targets, algorithm != Algorithm::Dijkstra);
+    if (f.target < 0) return r;
+    r.cost = f.cost;
+    r.target = f.target;
+    r.edges = walk_back(s, g, targets[std::size_t(f.target)].node);
+    return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -740,22 +1006,12 @@ struct Path {
     bool direct = false;  // origin and destination on the same piece, no graph search needed
 };
 
-std::vector<std::uint32_t> walk_back(const Scratch& s, const RoadGraph::Impl& g, std::uint32_t node) {
-    std::vector<std::uint32_t> edges;
-    while (s.pred(node) != kInvalidId) {
-        const std::uint32_t e = s.pred(node);
-        edges.push_back(e);
-        node = g.edges[e].source;
-    }
-    std::reverse(edges.begin(), edges.end());
-    return edges;
-}
-
-// The path the search tree holds from the departures to arrival `a`, at total cost `cost`.
-Path path_to(const Scratch& s, const RoadGraph::Impl& g, const std::vector<Link>& dep, const Link& a, double cost) {
+// The path of whole `edges` (from a departure's node to arrival `a`'s), at total cost `cost`.
+Path path_to(const RoadGraph::Impl& g, const std::vector<Link>& dep, const Link& a, double cost,
+             std::vector<std::uint32_t> edges) {
     Path p;
     p.cost = cost;
-    p.edges = walk_back(s, g, a.node);
+    p.edges = std::move(edges);
     const std::uint32_t start = p.edges.empty() ? a.node : g.edges[p.edges.front()].source;
     // The departure that seeded the start node (the piece's two ends differ: one departure per start node).
     for (const auto& d : dep)
@@ -788,18 +1044,17 @@ Path direct_path(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& fr
     return best;
 }
 
-Path best_path(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& from, const SnapHit& to, bool alt) {
+Path best_path(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& from, const SnapHit& to,
+               Algorithm algorithm) {
     Path best = direct_path(g, q, from, to);
     const auto dep = departures(g, q, from);
     const auto arr = arrivals(g, q, to);
     std::vector<Endpoint> sources, targets;
     for (const auto& d : dep) sources.push_back({d.node, d.cost});
     for (const auto& a : arr) targets.push_back({a.node, a.cost});
-    Scratch& s = tl_scratch;
-    const Found f = point_search(s, q, sources, targets, alt);
-    if (f.target >= 0 && f.cost < best.cost) {
-        best = path_to(s, g, dep, arr[static_cast<std::size_t>(f.target)], f.cost);
-    }
+    NodeRoute r = search_nodes(g, q, sources, targets, algorithm);
+    if (r.target >= 0 && r.cost < best.cost)
+        best = path_to(g, dep, arr[static_cast<std::size_t>(r.target)], r.cost, std::move(r.edges));
     return best;
 }
 
@@ -936,6 +1191,15 @@ Router::Router(std::shared_ptr<const RoadGraph> graph) : graph_(std::move(graph)
 
 SearchStats Router::last_stats() { return tl_stats; }
 
+std::optional<NodePath> Router::shortest_path(NodeId from, NodeId to, const Costing& costing, Algorithm algorithm) const {
+    const auto& g = graph_->impl();
+    if (from >= g.node_count() || to >= g.node_count()) throw std::invalid_argument("node id out of range");
+    const QueryCost q = resolve(g, costing);
+    NodeRoute r = search_nodes(g, q, {{from, 0.0}}, {{to, 0.0}}, algorithm);
+    if (r.target < 0) return std::nullopt;
+    return NodePath{r.cost, std::move(r.edges)};
+}
+
 std::optional<Snapped> Router::nearest(const geo::LonLat& p) const {
     if (!geo::is_valid(p)) throw std::invalid_argument("not a valid lon/lat position");
     const auto& g = graph_->impl();
@@ -952,7 +1216,6 @@ RouteResult Router::route(const RouteRequest& request) const {
         if (!geo::is_valid(w)) throw std::invalid_argument("waypoint is not a valid lon/lat position");
     const auto& g = graph_->impl();
     QueryCost q = resolve(g, request.costing);
-    const bool alt = request.algorithm == Algorithm::Alt;
     std::vector<Anchor> anchors;
     for (std::size_t i = 0; i < request.waypoints.size(); ++i) {
         const auto& w = request.waypoints[i];
@@ -967,7 +1230,7 @@ RouteResult Router::route(const RouteRequest& request) const {
     }
     std::vector<Path> legs;
     for (std::size_t i = 0; i + 1 < anchors.size(); ++i) {
-        Path p = best_path(g, q, anchors[i].hit, anchors[i + 1].hit, alt);
+        Path p = best_path(g, q, anchors[i].hit, anchors[i + 1].hit, request.algorithm);
         if (!std::isfinite(p.cost)) return NoRoute{explain_no_route(g, q, anchors[i], anchors[i + 1])};
         legs.push_back(std::move(p));
     }
@@ -981,7 +1244,7 @@ RouteResult Router::route(const RouteRequest& request) const {
              ++iter) {
             for (const auto& r : routes)
                 for (auto e : r.edges) penalised.piece_factor[g.edges[e].piece & ~kReversedBit] *= 1.25f;
-            Path p = best_path(g, penalised, anchors[0].hit, anchors[1].hit, alt);
+            Path p = best_path(g, penalised, anchors[0].hit, anchors[1].hit, request.algorithm);
             if (!std::isfinite(p.cost)) break;
             Route cand = make_route(g, q, anchors, {p});
             if (cand.cost > 1.4 * best_cost) break;
@@ -1092,7 +1355,7 @@ Matrix Router::matrix(const std::vector<geo::LonLat>& origins, const std::vector
             Path best = direct_path(g, q, from, dest[j]);
             for (const auto& a : arrivals(g, q, dest[j])) {
                 const double c = s.d(a.node) + a.cost;
-                if (c < best.cost) best = path_to(s, g, dep, a, c);
+                if (c < best.cost) best = path_to(g, dep, a, c, walk_back(s, g, a.node));
             }
             if (!std::isfinite(best.cost)) continue;
             const Route r = make_route(g, q, {Anchor{origins[i], from}, Anchor{destinations[j], dest[j]}}, {best});

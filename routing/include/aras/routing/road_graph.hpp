@@ -45,6 +45,8 @@ struct BuildOptions {
     double default_crossing_penalty_s = 3600.0;
     // ALT landmarks (precomputed lower bounds); 0 disables ALT, searches then fall back to Dijkstra.
     int landmarks = 12;
+    // Contraction hierarchies (time and distance) for Algorithm::Hierarchy; false skips them.
+    bool hierarchy = true;
 };
 
 // One border crossing: the only link between the networks of two countries.
@@ -121,6 +123,7 @@ public:
     RoadInfo road(std::uint32_t index) const;
     geo::BBox extent() const;
     int landmark_count() const;
+    bool has_hierarchy() const;
 
     class Impl;
     const Impl& impl() const { return *impl_; }

@@ -13,21 +13,31 @@
 namespace aras::routing {
 
 enum class Algorithm {
-    Dijkstra,  // plain, the reference
-    Alt,       // A* with landmark lower bounds (valid under any Costing); Dijkstra when no landmarks
+    Dijkstra,   // plain, the reference
+    Alt,        // A* with landmark lower bounds (valid under any Costing); Dijkstra when no landmarks
+    Hierarchy,  // contraction hierarchy of the graph's base costs; a query whose Costing changes an edge on
+                // the hierarchy's path runs A* with CH potentials (exact). Falls back to Alt when the graph
+                // has no hierarchy or the Costing makes a crossing cheaper than the graph's value.
+};
+
+// A node-to-node shortest path (edge ids in order) and its cost under the Costing's metric.
+struct NodePath {
+    double cost = 0;
+    std::vector<EdgeId> edges;
 };
 
 struct RouteRequest {
     std::vector<geo::LonLat> waypoints;  // from, via..., to (at least 2)
     int alternatives = 0;                // extra routes wanted (only without via points)
     Costing costing;
-    Algorithm algorithm = Algorithm::Alt;
+    Algorithm algorithm = Algorithm::Hierarchy;
     double max_snap_m = 20000.0;         // farther from any usable road -> NoRoute
 };
 
 // Statistics of the last search on this thread (for benchmarks and tests).
 struct SearchStats {
     std::size_t settled = 0;
+    bool hierarchy_exact = false;  // Hierarchy: the CH path was valid under the Costing (no A* needed)
 };
 
 // All queries are const and thread-safe: scratch space is per thread.
@@ -53,6 +63,11 @@ public:
     // Durations and distances along the best route (by costing.metric) for every pair.
     Matrix matrix(const std::vector<geo::LonLat>& origins, const std::vector<geo::LonLat>& destinations,
                   const Costing& costing = {}) const;
+
+    // The search alone between two graph nodes (no snapping, no route assembly): for benchmarks and
+    // tests. std::nullopt when `to` cannot be reached.
+    std::optional<NodePath> shortest_path(NodeId from, NodeId to, const Costing& costing = {},
+                                          Algorithm algorithm = Algorithm::Hierarchy) const;
 
     static SearchStats last_stats();
 
