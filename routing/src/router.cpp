@@ -893,17 +893,26 @@ private:
     ChScratch& s_;
 };
 
-// The hierarchy's costs are lower bounds of the query's when the Costing only raises costs: no crossing
-// cheaper than the graph's value, none reopened that the layer closes (the hierarchy leaves those out).
-bool hierarchy_bounds(const RoadGraph::Impl& g, const QueryCost& q) {
+// How the query's costs relate to the hierarchy's: equal on every edge; lower bounded by them when the Costing
+// only raises costs (no crossing cheaper than the graph's value, none reopened that the layer closes, which
+// the hierarchy leaves out); or neither.
+enum class ChFit { Equal, Bounds, None };
+
+ChFit hierarchy_fit(const RoadGraph::Impl& g, const QueryCost& q) {
+    bool equal = q.blocked.empty() && q.factor.empty() && q.piece_factor.empty();
     for (std::size_t i = 0; i < g.crossings.size(); ++i) {
-        if (!g.crossings[i].open) {
-            if (std::isfinite(q.crossing_extra[i])) return false;
-        } else if (q.metric == Metric::Time && q.crossing_extra[i] < std::max(g.crossings[i].penalty_s, 0.0)) {
-            return false;
+        const Crossing& c = g.crossings[i];
+        const double x = q.crossing_extra[i];
+        if (!c.open) {
+            if (std::isfinite(x)) return ChFit::None;
+        } else if (q.metric == Metric::Time) {
+            if (x < std::max(c.penalty_s, 0.0)) return ChFit::None;
+            equal = equal && x == std::max(c.penalty_s, 0.0);
+        } else {
+            equal = equal && std::isfinite(x);
         }
     }
-    return true;
+    return equal ? ChFit::Equal : ChFit::Bounds;
 }
 
 // A shortest path between graph nodes: whole edges from the chosen source's node to the chosen target's.
@@ -919,17 +928,19 @@ NodeRoute search_nodes(const RoadGraph::Impl& g, const QueryCost& q, const std::
     tl_stats = {};
     if (sources.empty() || targets.empty()) return r;
     const Hierarchy& h = g.hierarchy(q.metric == Metric::Distance);
-    if (algorithm == Algorithm::Hierarchy && !h.empty() && hierarchy_bounds(g, q)) {
+    const ChFit fit = algorithm == Algorithm::Hierarchy && !h.empty() ? hierarchy_fit(g, q) : ChFit::None;
+    if (fit != ChFit::None) {
         ChPath c = ch_search(g, h, sources, targets);
         tl_stats.settled = c.settled;
         // Nothing reachable on base costs: nothing reachable on costs that only rise.
         if (!std::isfinite(c.cost)) return r;
         bool exact = true;
-        for (std::uint32_t e : c.edges)
-            if (q.cost(e) != base_cost(g, e, q.metric)) {
-                exact = false;
-                break;
-            }
+        if (fit == ChFit::Bounds)
+            for (std::uint32_t e : c.edges)
+                if (q.cost(e) != base_cost(g, e, q.metric)) {
+                    exact = false;
+                    break;
+                }
         if (exact) {
             // The path costs the same under the Costing as its lower bound: it is the query's optimum.
             for (std::size_t t = 0; t < targets.size(); ++t)
