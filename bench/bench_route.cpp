@@ -1,7 +1,10 @@
-// Routing timings on the embedded graph: Dijkstra vs ALT on a fixed random query set, query-time avoid
-// zones, isochrones and a 10×10 matrix. Also the export/replay modes used by bench/pgrouting_compare.sh:
+// Routing timings on the embedded graph: Dijkstra vs ALT vs the contraction hierarchy on a fixed random query
+// set, end to end (BM_Route*: snapping, search, route assembly) and the node-to-node search alone
+// (BM_Search*: Router::shortest_path), query-time avoid zones, isochrones and a 10×10 matrix. Also the
+// export/replay modes used by bench/pgrouting_compare.sh:
 //   bench_route --export DIR [--pairs N]   edges.csv (directed, time costs incl. crossing waits) + pairs.csv
-//   bench_route --run-pairs DIR            times ALT and Dijkstra on DIR/pairs.csv, writes DIR/aras.csv
+//   bench_route --run-pairs DIR            times ALT, Hierarchy and Dijkstra on DIR/pairs.csv, writes DIR/aras.csv
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -105,16 +108,53 @@ void run_pairs(benchmark::State& state, Algorithm algorithm, const Costing& cost
 
 void BM_RouteDijkstra(benchmark::State& s) { run_pairs(s, Algorithm::Dijkstra, {}); }
 void BM_RouteAlt(benchmark::State& s) { run_pairs(s, Algorithm::Alt, {}); }
+void BM_RouteHierarchy(benchmark::State& s) { run_pairs(s, Algorithm::Hierarchy, {}); }
 void BM_RouteAltAvoidZones(benchmark::State& s) { run_pairs(s, Algorithm::Alt, avoid_costing()); }
 void BM_RouteDijkstraAvoidZones(benchmark::State& s) { run_pairs(s, Algorithm::Dijkstra, avoid_costing()); }
+void BM_RouteHierarchyAvoidZones(benchmark::State& s) { run_pairs(s, Algorithm::Hierarchy, avoid_costing()); }
 BENCHMARK(BM_RouteDijkstra)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RouteAlt)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RouteHierarchy)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RouteAltAvoidZones)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RouteDijkstraAvoidZones)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RouteHierarchyAvoidZones)->Iterations(kPairs)->Unit(benchmark::kMillisecond);
 
-void BM_RouteAltAlternatives2(benchmark::State& state) {
+// The search alone: Router::shortest_path between the pair's nodes (no snapping, no geometry), one pair per
+// iteration. `ch_exact` is the share of queries the hierarchy answered without the A* (its path valid
+// under the Costing).
+void search_pairs(benchmark::State& state, Algorithm algorithm, const Costing& costing) {
+    const auto& qs = queries();
+    std::size_t i = 0, settled = 0, found = 0, exact = 0;
+    for (auto _ : state) {
+        const auto& [a, b] = qs.nodes[i++ % qs.nodes.size()];
+        const auto p = router().shortest_path(a, b, costing, algorithm);
+        found += p.has_value();
+        const SearchStats stats = Router::last_stats();
+        settled += stats.settled;
+        exact += stats.hierarchy_exact;
+        benchmark::DoNotOptimize(p);
+    }
+    state.counters["settled"] = benchmark::Counter(double(settled), benchmark::Counter::kAvgIterations);
+    state.counters["found"] = benchmark::Counter(double(found), benchmark::Counter::kAvgIterations);
+    state.counters["cross_border"] = double(qs.cross_border) / double(qs.nodes.size());
+    state.counters["nodes"] = double(router().graph().node_count());
+    if (algorithm == Algorithm::Hierarchy)
+        state.counters["ch_exact"] = benchmark::Counter(double(exact), benchmark::Counter::kAvgIterations);
+}
+
+void BM_SearchDijkstra(benchmark::State& s) { search_pairs(s, Algorithm::Dijkstra, {}); }
+void BM_SearchAlt(benchmark::State& s) { search_pairs(s, Algorithm::Alt, {}); }
+void BM_SearchHierarchy(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, {}); }
+void BM_SearchHierarchyAvoidZones(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, avoid_costing()); }
+BENCHMARK(BM_SearchDijkstra)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchAlt)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchHierarchy)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchHierarchyAvoidZones)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+
+void alternatives2(benchmark::State& state, Algorithm algorithm) {
     const auto& qs = queries();
     RouteRequest req;
+    req.algorithm = algorithm;
     req.alternatives = 2;
     req.waypoints.resize(2);
     std::size_t i = 0;
@@ -124,7 +164,10 @@ void BM_RouteAltAlternatives2(benchmark::State& state) {
         benchmark::DoNotOptimize(router().route(req));
     }
 }
+void BM_RouteAltAlternatives2(benchmark::State& s) { alternatives2(s, Algorithm::Alt); }
+void BM_RouteHierarchyAlternatives2(benchmark::State& s) { alternatives2(s, Algorithm::Hierarchy); }
 BENCHMARK(BM_RouteAltAlternatives2)->Iterations(200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RouteHierarchyAlternatives2)->Iterations(200)->Unit(benchmark::kMillisecond);
 
 // Isochrone bands 1, 2 and 4 h from Tabriz (Dijkstra tree + GEOS buffer of the reached edges).
 void BM_IsochroneTabriz(benchmark::State& state) {
@@ -204,14 +247,16 @@ int run_pair_file(const std::string& dir) {
     router();  // load the graph before timing
     using Clock = std::chrono::steady_clock;
     std::ofstream out(dir + "/aras.csv");
-    out << "i,alt_cost,dijkstra_cost,alt_us,dijkstra_us\n";
-    double total[2] = {0, 0};
+    out << "i,alt_cost,dijkstra_cost,hierarchy_cost,alt_us,dijkstra_us,hierarchy_us\n";
+    // Per pair: ALT, then Hierarchy, then Dijkstra (ALT first as before this column existed).
+    constexpr Algorithm kOrder[3] = {Algorithm::Alt, Algorithm::Hierarchy, Algorithm::Dijkstra};
+    double total[3] = {0, 0, 0};
     for (std::size_t i = 0; i < pts.size(); ++i) {
-        double cost[2], us[2];
-        for (int k = 0; k < 2; ++k) {
+        double cost[3], us[3];
+        for (int k = 0; k < 3; ++k) {
             RouteRequest req;
             req.waypoints = {pts[i].first, pts[i].second};
-            req.algorithm = k == 0 ? Algorithm::Alt : Algorithm::Dijkstra;
+            req.algorithm = kOrder[k];
             const auto t0 = Clock::now();
             const RouteResult r = router().route(req);
             us[k] = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
@@ -219,12 +264,14 @@ int run_pair_file(const std::string& dir) {
             cost[k] = routes ? routes->front().cost : -1.0;
             total[k] += us[k];
         }
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "%zu,%.6f,%.6f,%.1f,%.1f\n", i, cost[0], cost[1], us[0], us[1]);
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "%zu,%.6f,%.6f,%.6f,%.1f,%.1f,%.1f\n", i, cost[0], cost[2], cost[1], us[0], us[2],
+                      us[1]);
         out << buf;
     }
-    std::cout << "aras: " << pts.size() << " pairs, ALT mean " << total[0] / double(pts.size()) / 1000.0
-              << " ms, Dijkstra mean " << total[1] / double(pts.size()) / 1000.0 << " ms\n";
+    const double n = double(std::max<std::size_t>(1, pts.size()));
+    std::cout << "aras: " << pts.size() << " pairs, ALT mean " << total[0] / n / 1000.0 << " ms, Hierarchy mean "
+              << total[1] / n / 1000.0 << " ms, Dijkstra mean " << total[2] / n / 1000.0 << " ms\n";
     return 0;
 }
 
@@ -245,7 +292,8 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     std::cerr << "graph: " << router().graph().node_count() << " nodes, " << router().graph().edge_count()
-              << " edges, " << router().graph().landmark_count() << " landmarks; " << queries().points.size()
+              << " edges, " << router().graph().landmark_count() << " landmarks, hierarchy "
+              << (router().graph().has_hierarchy() ? "yes" : "no") << "; " << queries().points.size()
               << " fixed pairs (seed " << kSeed << "), " << queries().cross_border << " cross-border\n";
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# pgRouting's pgr_dijkstra against Aras ALT and Dijkstra, side by side in one run, on the same graph (the
+# pgRouting's pgr_dijkstra against Aras Hierarchy, ALT and Dijkstra, side by side in one run, on the same graph (the
 # embedded roads, exported by bench_route --export) and the same fixed query pairs (seed 42).
 #   bench/pgrouting_compare.sh [BUILD_DIR] [PAIRS]      defaults: build-bench, 300 pairs
 # Starts a throwaway PostgreSQL 15 + PostGIS + pgRouting on loopback (tests/postgis/start.sh), one
 # pgr_dijkstra call per pair timed inside the server (clock_timestamp, so no client round trip is counted),
 # then the same pairs through aras::routing::Router (route() end to end: snapping, search, geometry).
-# Checks that both give the same cost per pair (1e-6 relative). Bounded: statement_timeout 15 min.
+# Checks that all give the same cost per pair (1e-6 relative). Bounded: statement_timeout 15 min.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,32 +68,41 @@ SQL
 "$bin" --run-pairs "$work"
 
 "${psql[@]}" <<SQL
-CREATE TABLE aras (i int PRIMARY KEY, alt_cost float8, dijkstra_cost float8, alt_us float8, dijkstra_us float8);
+CREATE TABLE aras (i int PRIMARY KEY, alt_cost float8, dijkstra_cost float8, hierarchy_cost float8, alt_us float8,
+                   dijkstra_us float8, hierarchy_us float8);
 \copy aras FROM '$work/aras.csv' CSV HEADER
 SQL
 "${psql[@]}" -F ' ' <<'SQL'
-WITH j AS (SELECT p.i, p.cost AS pc, p.ms AS pms, a.alt_cost, a.dijkstra_cost, a.alt_us / 1000.0 AS ams,
-                  a.dijkstra_us / 1000.0 AS dms
-             FROM pgr p JOIN aras a USING (i))
-SELECT format(E'pairs: %s\npgr_dijkstra: mean %s ms, median %s ms\naras ALT: mean %s ms, median %s ms\naras Dijkstra: mean %s ms, median %s ms\nratio pgr_dijkstra / aras ALT (means): %sx (goal >= 100x)\nratio pgr_dijkstra / aras Dijkstra (means): %sx\nratio aras Dijkstra / aras ALT (means): %sx\nsame cost as pgr_dijkstra (1e-6 relative): ALT %s of %s, Dijkstra %s of %s%s',
+WITH j AS (SELECT p.i, p.cost AS pc, p.ms AS pms, a.alt_cost, a.dijkstra_cost, a.hierarchy_cost,
+                  a.alt_us / 1000.0 AS ams, a.dijkstra_us / 1000.0 AS dms, a.hierarchy_us / 1000.0 AS hms
+             FROM pgr p JOIN aras a USING (i)),
+     k AS (SELECT *, abs(alt_cost - pc) <= 1e-6 * pc + 1e-3 AS alt_ok,
+                  abs(dijkstra_cost - pc) <= 1e-6 * pc + 1e-3 AS dij_ok,
+                  abs(hierarchy_cost - pc) <= 1e-6 * pc + 1e-3 AS ch_ok
+             FROM j)
+SELECT format(E'pairs: %s\npgr_dijkstra: mean %s ms, median %s ms\naras Hierarchy: mean %s ms, median %s ms\naras ALT: mean %s ms, median %s ms\naras Dijkstra: mean %s ms, median %s ms\nratio pgr_dijkstra / aras Hierarchy (means): %sx\nratio pgr_dijkstra / aras ALT (means): %sx (goal >= 100x)\nratio pgr_dijkstra / aras Dijkstra (means): %sx\nratio aras Dijkstra / aras Hierarchy (means): %sx\nratio aras Dijkstra / aras ALT (means): %sx\nsame cost as pgr_dijkstra (1e-6 relative): Hierarchy %s of %s, ALT %s of %s, Dijkstra %s of %s%s',
   count(*),
   round(avg(pms)::numeric, 3), round((percentile_cont(0.5) WITHIN GROUP (ORDER BY pms))::numeric, 3),
+  round(avg(hms)::numeric, 3), round((percentile_cont(0.5) WITHIN GROUP (ORDER BY hms))::numeric, 3),
   round(avg(ams)::numeric, 3), round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ams))::numeric, 3),
   round(avg(dms)::numeric, 3), round((percentile_cont(0.5) WITHIN GROUP (ORDER BY dms))::numeric, 3),
-  round((avg(pms) / avg(ams))::numeric, 1), round((avg(pms) / avg(dms))::numeric, 1),
+  round((avg(pms) / avg(hms))::numeric, 1), round((avg(pms) / avg(ams))::numeric, 1),
+  round((avg(pms) / avg(dms))::numeric, 1), round((avg(dms) / avg(hms))::numeric, 1),
   round((avg(dms) / avg(ams))::numeric, 1),
-  count(*) FILTER (WHERE abs(alt_cost - pc) <= 1e-6 * pc + 1e-3), count(*),
-  count(*) FILTER (WHERE abs(dijkstra_cost - pc) <= 1e-6 * pc + 1e-3), count(*),
-  CASE WHEN bool_and(abs(alt_cost - pc) <= 1e-6 * pc + 1e-3 AND abs(dijkstra_cost - pc) <= 1e-6 * pc + 1e-3)
+  count(*) FILTER (WHERE ch_ok), count(*), count(*) FILTER (WHERE alt_ok), count(*),
+  count(*) FILTER (WHERE dij_ok), count(*),
+  CASE WHEN bool_and(alt_ok AND dij_ok AND ch_ok)
        THEN E'\ncosts: SAME on every pair'
        ELSE E'\ncosts: DIFFER on some pairs, max relative difference ' ||
-            max(greatest(abs(alt_cost - pc), abs(dijkstra_cost - pc)) / nullif(pc, 0))::text END)
-FROM j;
+            max(greatest(abs(alt_cost - pc), abs(dijkstra_cost - pc), abs(hierarchy_cost - pc)) / nullif(pc, 0))::text END)
+FROM k;
 SQL
 "${psql[@]}" -F ' ' <<'SQL'
-SELECT format('differs: pair %s (%s,%s -> %s,%s) pgr %s s, ALT %s s, Dijkstra %s s', i, lon_a, lat_a, lon_b, lat_b,
-              round(p.cost::numeric, 3), round(alt_cost::numeric, 3), round(dijkstra_cost::numeric, 3))
+SELECT format('differs: pair %s (%s,%s -> %s,%s) pgr %s s, Hierarchy %s s, ALT %s s, Dijkstra %s s', i, lon_a, lat_a,
+              lon_b, lat_b, round(p.cost::numeric, 3), round(hierarchy_cost::numeric, 3), round(alt_cost::numeric, 3),
+              round(dijkstra_cost::numeric, 3))
   FROM pgr p JOIN aras a USING (i) JOIN pairs USING (i)
  WHERE abs(alt_cost - p.cost) > 1e-6 * p.cost + 1e-3 OR abs(dijkstra_cost - p.cost) > 1e-6 * p.cost + 1e-3
+    OR abs(hierarchy_cost - p.cost) > 1e-6 * p.cost + 1e-3
  ORDER BY i LIMIT 10;
 SQL

@@ -1,7 +1,11 @@
 // Scale measurements (run by bench/scale.sh, one process per step so that /usr/bin/time sees its peak RSS):
-//   synthetic_scale build --nodes N --out FILE      generate the synthetic network, build the RoadGraph, save it
+//   synthetic_scale build --nodes N --out FILE [--split-hierarchy]
+//       generate the synthetic network, build the RoadGraph (landmarks and contraction hierarchies), save it.
+//       build_s includes the hierarchies; --split-hierarchy also builds once without them (build_no_ch_s) and
+//       reports the difference as ch_build_s (an estimate: two builds, and the peak RSS is no longer one build's)
 //   synthetic_scale query --graph FILE | --data DIR [--cache DIR] [--pairs P] [--dijkstra-pairs D]
 //                         [--iso-hours H] [--iso-origins K]
+//       route() end to end with ALT and Hierarchy on P pairs and Dijkstra on D pairs, then isochrones
 // Each prints one line of key=value figures.
 #include <chrono>
 #include <cstdio>
@@ -29,6 +33,12 @@ std::string option(int argc, char** argv, const std::string& name, const std::st
     return fallback;
 }
 
+bool flag(int argc, char** argv, const std::string& name) {
+    for (int i = 2; i < argc; ++i)
+        if (argv[i] == name) return true;
+    return false;
+}
+
 int build(int argc, char** argv) {
     aras::bench::SyntheticOptions o;
     o.nodes = std::stoul(option(argc, argv, "--nodes", "10000"));
@@ -44,9 +54,19 @@ int build(int argc, char** argv) {
     t0 = Clock::now();
     graph->save(out);
     const double save_s = since(t0);
-    std::printf("features=%zu nodes=%zu edges=%zu landmarks=%d generate_s=%.2f build_s=%.2f save_s=%.2f file_mb=%.1f\n",
-                roads.features.size(), graph->node_count(), graph->edge_count(), graph->landmark_count(), gen_s,
-                build_s, save_s, double(std::filesystem::file_size(out)) / 1e6);
+    std::printf("features=%zu nodes=%zu edges=%zu landmarks=%d hierarchy=%d generate_s=%.2f build_s=%.2f save_s=%.2f "
+                "file_mb=%.1f",
+                roads.features.size(), graph->node_count(), graph->edge_count(), graph->landmark_count(),
+                graph->has_hierarchy() ? 1 : 0, gen_s, build_s, save_s, double(std::filesystem::file_size(out)) / 1e6);
+    if (flag(argc, argv, "--split-hierarchy")) {
+        BuildOptions flat = bo;
+        flat.hierarchy = false;
+        t0 = Clock::now();
+        const auto without = RoadGraph::build(roads, aras::geo::Layer{}, flat);
+        const double flat_s = since(t0);
+        std::printf(" build_no_ch_s=%.2f ch_build_s=%.2f", flat_s, build_s - flat_s);
+    }
+    std::printf("\n");
     return 0;
 }
 
@@ -79,8 +99,9 @@ int query(int argc, char** argv) {
         settled /= double(std::max<std::size_t>(1, std::min(n, qs.size())));
         return since(t) * 1000.0 / double(std::max<std::size_t>(1, std::min(n, qs.size())));
     };
-    double alt_settled = 0, dij_settled = 0;
+    double alt_settled = 0, ch_settled = 0, dij_settled = 0;
     const double alt_ms = run(Algorithm::Alt, pairs, alt_settled);
+    const double ch_ms = run(Algorithm::Hierarchy, pairs, ch_settled);
     const double dij_ms = run(Algorithm::Dijkstra, dpairs, dij_settled);
     // Isochrone (one band, default 2 km buffer) from the first query origins. GEOS buffering dominates and
     // grows fast with the reached length, hence a short band by default.
@@ -93,10 +114,13 @@ int query(int argc, char** argv) {
         reached_km += iso.bands.front().reached_km;
     }
     const double iso_ms = since(t0) * 1000.0 / double(std::max<std::size_t>(1, iso_n));
-    std::printf("nodes=%zu edges=%zu landmarks=%d main_network=%zu load_s=%.3f alt_ms=%.3f alt_settled=%.0f "
-                "dijkstra_ms=%.3f dijkstra_settled=%.0f speedup=%.1f iso_h=%.2f iso_ms=%.1f iso_reached_km=%.0f\n",
-                graph->node_count(), graph->edge_count(), graph->landmark_count(), net.size(), load_s, alt_ms,
-                alt_settled, dij_ms, dij_settled, alt_ms > 0 ? dij_ms / alt_ms : 0.0, iso_h, iso_ms,
+    // speedup stays Dijkstra / ALT (bench/scale.sh reads it); ch_speedup is Dijkstra / Hierarchy.
+    std::printf("nodes=%zu edges=%zu landmarks=%d hierarchy=%d main_network=%zu load_s=%.3f alt_ms=%.3f "
+                "alt_settled=%.0f ch_ms=%.3f ch_settled=%.0f dijkstra_ms=%.3f dijkstra_settled=%.0f speedup=%.1f "
+                "ch_speedup=%.1f iso_h=%.2f iso_ms=%.1f iso_reached_km=%.0f\n",
+                graph->node_count(), graph->edge_count(), graph->landmark_count(), graph->has_hierarchy() ? 1 : 0,
+                net.size(), load_s, alt_ms, alt_settled, ch_ms, ch_settled, dij_ms, dij_settled,
+                alt_ms > 0 ? dij_ms / alt_ms : 0.0, ch_ms > 0 ? dij_ms / ch_ms : 0.0, iso_h, iso_ms,
                 reached_km / double(std::max<std::size_t>(1, iso_n)));
     return 0;
 }
@@ -108,7 +132,7 @@ int main(int argc, char** argv) {
         const std::string mode = argc > 1 ? argv[1] : "";
         if (mode == "build") return build(argc, argv);
         if (mode == "query") return query(argc, argv);
-        std::cerr << "usage: synthetic_scale build --nodes N --out FILE\n"
+        std::cerr << "usage: synthetic_scale build --nodes N --out FILE [--split-hierarchy]\n"
                      "       synthetic_scale query --graph FILE | --data DIR [--cache DIR] [--pairs P] [--dijkstra-pairs D]\n";
         return 2;
     } catch (const std::exception& e) {
