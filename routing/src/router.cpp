@@ -986,9 +986,18 @@ struct Link {
     double share;        // fraction of that edge travelled
 };
 
+// A point snapped onto a piece's end is at that node: it may leave (or arrive) there through any other road
+// too, even when its own piece is one-way the other way. share 0: nothing of the piece is travelled.
+void add_end_nodes(const PieceRec& pr, const SnapHit& h, std::vector<Link>& out) {
+    const std::uint32_t any = pr.edge_fwd != kInvalidId ? pr.edge_fwd : pr.edge_bwd;
+    if (h.fraction <= 0.0) out.push_back({pr.node_a, 0.0, any, 0.0});
+    if (h.fraction >= 1.0) out.push_back({pr.node_b, 0.0, any, 0.0});
+}
+
 std::vector<Link> departures(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& h) {
     std::vector<Link> out;
     const PieceRec& pr = g.pieces[h.piece];
+    add_end_nodes(pr, h, out);
     if (pr.edge_fwd != kInvalidId && std::isfinite(q.cost(pr.edge_fwd)))
         out.push_back({pr.node_b, (1 - h.fraction) * q.cost(pr.edge_fwd), pr.edge_fwd, 1 - h.fraction});
     if (pr.edge_bwd != kInvalidId && std::isfinite(q.cost(pr.edge_bwd)))
@@ -999,6 +1008,7 @@ std::vector<Link> departures(const RoadGraph::Impl& g, const QueryCost& q, const
 std::vector<Link> arrivals(const RoadGraph::Impl& g, const QueryCost& q, const SnapHit& h) {
     std::vector<Link> out;
     const PieceRec& pr = g.pieces[h.piece];
+    add_end_nodes(pr, h, out);
     if (pr.edge_fwd != kInvalidId && std::isfinite(q.cost(pr.edge_fwd)))
         out.push_back({pr.node_a, h.fraction * q.cost(pr.edge_fwd), pr.edge_fwd, h.fraction});
     if (pr.edge_bwd != kInvalidId && std::isfinite(q.cost(pr.edge_bwd)))
@@ -1024,9 +1034,11 @@ Path path_to(const RoadGraph::Impl& g, const std::vector<Link>& dep, const Link&
     p.cost = cost;
     p.edges = std::move(edges);
     const std::uint32_t start = p.edges.empty() ? a.node : g.edges[p.edges.front()].source;
-    // The departure that seeded the start node (the piece's two ends differ: one departure per start node).
+    // The cheapest departure that seeds the start node.
+    double seed = kInf;
     for (const auto& d : dep)
-        if (d.node == start) {
+        if (d.node == start && d.cost < seed) {
+            seed = d.cost;
             p.first_edge = d.edge;
             p.first_share = d.share;
         }
@@ -1142,18 +1154,27 @@ Route make_route(const RoadGraph::Impl& g, const QueryCost& q, const std::vector
             append_line(r.geometry, piece_sub(g, from.piece, from.fraction, to.fraction));
             continue;
         }
-        const bool fwd_first = (g.edges[p.first_edge].piece & kReversedBit) == 0;
-        add_edge(p.first_edge, p.first_share);
-        append_line(r.geometry, piece_sub(g, from.piece, from.fraction, fwd_first ? 1.0 : 0.0));
+        // A share of 0: the anchor is the path's first (last) node, no part of its piece is travelled.
+        if (p.first_share > 0) {
+            const bool fwd_first = (g.edges[p.first_edge].piece & kReversedBit) == 0;
+            add_edge(p.first_edge, p.first_share);
+            append_line(r.geometry, piece_sub(g, from.piece, from.fraction, fwd_first ? 1.0 : 0.0));
+        }
         for (std::uint32_t e : p.edges) {
             add_edge(e, 1.0);
             append_edge_shape(g, e, r.geometry);
         }
-        const bool fwd_last = (g.edges[p.last_edge].piece & kReversedBit) == 0;
-        add_edge(p.last_edge, p.last_share);
-        append_line(r.geometry, piece_sub(g, to.piece, fwd_last ? 0.0 : 1.0, to.fraction));
+        if (p.last_share > 0) {
+            const bool fwd_last = (g.edges[p.last_edge].piece & kReversedBit) == 0;
+            add_edge(p.last_edge, p.last_share);
+            append_line(r.geometry, piece_sub(g, to.piece, fwd_last ? 0.0 : 1.0, to.fraction));
+        }
     }
     if (r.geometry.size() == 1) r.geometry.push_back(r.geometry.front());
+    if (r.countries.empty()) {  // origin and destination on one node: the country of the origin's road
+        const PieceRec& pr = g.pieces[anchors.front().hit.piece];
+        push_unique(r.countries, country_view(g, pr.edge_fwd != kInvalidId ? pr.edge_fwd : pr.edge_bwd));
+    }
     return r;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -202,4 +203,28 @@ TEST(EmbeddedRouting, AlternativesAreGenuinelyDifferent) {
         EXPECT_LE(rs[i].cost, 1.4 * rs[0].cost + 1e-6);
         EXPECT_NE(rs[i].edges, rs[0].edges);
     }
+}
+
+// A route from a node's position may leave that node by any road, also when the piece it snapped onto is
+// one-way away from it (it used to be sent to the piece's far end first: up to 0.9 % dearer).
+TEST(EmbeddedRouting, RouteFromANodeCostsTheNodeToNodeOptimum) {
+    const RoadGraph& g = router().graph();
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<NodeId> pick(0, static_cast<NodeId>(g.node_count() - 1));
+    int compared = 0;
+    for (int i = 0; i < 400; ++i) {
+        const NodeId a = pick(rng), b = pick(rng);
+        const auto sa = router().nearest(g.node_position(a)), sb = router().nearest(g.node_position(b));
+        if (!sa || !sb || sa->distance_m > 0.01 || sb->distance_m > 0.01) continue;
+        const auto optimum = router().shortest_path(a, b, {}, Algorithm::Dijkstra);
+        if (!optimum) continue;
+        RouteRequest req;
+        req.waypoints = {g.node_position(a), g.node_position(b)};
+        const auto result = router().route(req);
+        ASSERT_TRUE(std::holds_alternative<std::vector<Route>>(result)) << a << " -> " << b;
+        const Route& r = std::get<std::vector<Route>>(result).front();
+        EXPECT_NEAR(r.cost, optimum->cost, 1e-9 * optimum->cost + 1e-6) << a << " -> " << b;
+        ++compared;
+    }
+    EXPECT_GT(compared, 200);
 }
