@@ -80,7 +80,7 @@ WITH j AS (SELECT p.i, p.cost AS pc, p.ms AS pms, a.alt_cost, a.dijkstra_cost, a
                   abs(dijkstra_cost - pc) <= 1e-6 * pc + 1e-3 AS dij_ok,
                   abs(hierarchy_cost - pc) <= 1e-6 * pc + 1e-3 AS ch_ok
              FROM j)
-SELECT format(E'pairs: %s\npgr_dijkstra: mean %s ms, median %s ms\naras Hierarchy: mean %s ms, median %s ms\naras ALT: mean %s ms, median %s ms\naras Dijkstra: mean %s ms, median %s ms\nratio pgr_dijkstra / aras Hierarchy (means): %sx\nratio pgr_dijkstra / aras ALT (means): %sx (goal >= 100x)\nratio pgr_dijkstra / aras Dijkstra (means): %sx\nratio aras Dijkstra / aras Hierarchy (means): %sx\nratio aras Dijkstra / aras ALT (means): %sx\nsame cost as pgr_dijkstra (1e-6 relative): Hierarchy %s of %s, ALT %s of %s, Dijkstra %s of %s%s',
+SELECT format(E'pairs: %s\npgr_dijkstra: mean %s ms, median %s ms\naras Hierarchy: mean %s ms, median %s ms\naras ALT: mean %s ms, median %s ms\naras Dijkstra: mean %s ms, median %s ms\nratio pgr_dijkstra / aras Hierarchy (the default; means): %sx (goal >= 100x)\nratio pgr_dijkstra / aras ALT (means): %sx\nratio pgr_dijkstra / aras Dijkstra (means): %sx\nratio aras Dijkstra / aras Hierarchy (means): %sx\nratio aras Dijkstra / aras ALT (means): %sx\nsame cost as pgr_dijkstra (1e-6 relative): Hierarchy %s of %s, ALT %s of %s, Dijkstra %s of %s%s',
   count(*),
   round(avg(pms)::numeric, 3), round((percentile_cont(0.5) WITHIN GROUP (ORDER BY pms))::numeric, 3),
   round(avg(hms)::numeric, 3), round((percentile_cont(0.5) WITHIN GROUP (ORDER BY hms))::numeric, 3),
