@@ -118,6 +118,7 @@ double recomputed_cost(const RoadGraph& g, const NodePath& p, Metric metric, con
 
 struct Comparison {
     std::size_t found = 0, unreachable = 0;
+    std::size_t exact = 0;  // found pairs the hierarchy's own path answered (no A*, no fallback)
     std::vector<std::optional<NodePath>> paths;  // Hierarchy's, per pair
 };
 
@@ -130,10 +131,12 @@ Comparison compare_with_dijkstra(const Router& r, const Pairs& ps, const Costing
         const auto [a, b] = ps[i];
         SCOPED_TRACE(label + ": pair " + std::to_string(i) + " (" + std::to_string(a) + " -> " + std::to_string(b) + ")");
         auto h = r.shortest_path(a, b, costing, Algorithm::Hierarchy);
+        const bool exact = Router::last_stats().hierarchy_exact;
         const auto d = r.shortest_path(a, b, costing, Algorithm::Dijkstra);
         EXPECT_EQ(h.has_value(), d.has_value());
         if (h && d) {
             ++out.found;
+            out.exact += exact;
             EXPECT_NEAR(h->cost, d->cost, kRel * d->cost);
             EXPECT_TRUE(is_chain(r.graph(), a, b, *h));
             if (wait) {
@@ -191,6 +194,7 @@ TEST(RouterHierarchy, UnrestrictedTimeEqualsDijkstra) {
     const auto c = compare_with_dijkstra(router(), pairs(), {}, CrossingWait(layer_wait), "time");
     // The main network holds ~92 % of the nodes: most random pairs are connected, a few are not.
     EXPECT_GT(c.found, kPairCount * 3 / 4);
+    EXPECT_EQ(c.exact, c.found) << "nothing changed: the hierarchy's path is the answer";
 }
 
 TEST(RouterHierarchy, UnrestrictedDistanceEqualsDijkstra) {
@@ -198,12 +202,16 @@ TEST(RouterHierarchy, UnrestrictedDistanceEqualsDijkstra) {
     distance.metric = Metric::Distance;
     const auto c = compare_with_dijkstra(router(), pairs(), distance, CrossingWait(layer_wait), "distance");
     EXPECT_GT(c.found, kPairCount * 3 / 4);
+    EXPECT_EQ(c.exact, c.found);
 }
 
 TEST(RouterHierarchy, ArdabilZoneAndAstaraClosedEqualsDijkstraAndAvoidsBoth) {
     const Costing avoid = ardabil_and_astara();
     const auto c = compare_with_dijkstra(router(), pairs(), avoid, CrossingWait(layer_wait), "ardabil+astara");
     EXPECT_GT(c.found, kPairCount / 2);
+    // Both branches ran: paths far from Ardabil and Astara as they are, the others by the A*.
+    EXPECT_GT(c.exact, 0u);
+    EXPECT_LT(c.exact, c.found);
     const RoadGraph& g = router().graph();
     for (std::size_t i = 0; i < c.paths.size(); ++i) {
         if (!c.paths[i]) continue;
@@ -226,6 +234,7 @@ TEST(RouterHierarchy, SoftZoneAroundTabrizEqualsDijkstra) {
     soft.hazards.push_back(Hazard::circle(kTabriz, 30.0, false, 3.0));
     const auto c = compare_with_dijkstra(router(), pairs(), soft, std::nullopt, "soft tabriz");
     EXPECT_GT(c.found, kPairCount * 3 / 4);
+    EXPECT_LT(c.exact, c.found) << "no query needed the A*";
     // Edge costs are base × 1 or × 3, so the reported cost lies between the two sums.
     const RoadGraph& g = router().graph();
     std::size_t penalised = 0;
@@ -256,6 +265,7 @@ TEST(RouterHierarchy, ClosedRoadsOnHierarchyPathsEqualsDijkstra) {
     }
     ASSERT_GE(closed.closed_roads.size(), 10u);
     const auto c = compare_with_dijkstra(router(), pairs(), closed, CrossingWait(layer_wait), "closed roads");
+    EXPECT_LT(c.exact, c.found);
     std::size_t changed = 0;
     for (std::size_t i = 0; i < c.paths.size(); ++i) {
         const auto plain = router().shortest_path(pairs()[i].first, pairs()[i].second);
@@ -274,13 +284,16 @@ TEST(RouterHierarchy, LoweredCrossingWaitFallsBackAndEqualsDijkstra) {
     // Cheaper crossings than the graph's: the hierarchy's costs are no lower bound any more.
     Costing zero;
     zero.default_crossing_penalty_s = 0.0;
-    compare_with_dijkstra(router(), pairs(), zero, CrossingWait([](const Crossing&) { return 0.0; }), "all waits 0");
+    const auto all = compare_with_dijkstra(router(), pairs(), zero, CrossingWait([](const Crossing&) { return 0.0; }),
+                                           "all waits 0");
+    EXPECT_EQ(all.exact, 0u) << "a lowered crossing wait must not trust the hierarchy";
 
     Costing astara_free;
     astara_free.crossing_penalty_s["Astara"] = 0.0;
-    compare_with_dijkstra(router(), pairs(), astara_free,
-                          CrossingWait([](const Crossing& c) { return c.id == "astara" ? 0.0 : c.penalty_s; }),
-                          "astara wait 0");
+    const auto one = compare_with_dijkstra(
+        router(), pairs(), astara_free,
+        CrossingWait([](const Crossing& c) { return c.id == "astara" ? 0.0 : c.penalty_s; }), "astara wait 0");
+    EXPECT_EQ(one.exact, 0u);
 }
 
 TEST(RouterHierarchy, RaisedCrossingWaitEqualsDijkstra) {
