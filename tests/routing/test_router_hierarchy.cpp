@@ -13,6 +13,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -329,6 +330,71 @@ TEST(RouterHierarchy, StatsSayWhetherTheHierarchyPathWasValid) {
     const auto armenia = router().shortest_path(node_near(kAgarak), node_near(kYerevan), zone);
     ASSERT_TRUE(armenia);
     EXPECT_TRUE(Router::last_stats().hierarchy_exact);
+}
+
+TEST(RouterHierarchy, BadNodesAndCostingsAreClearErrorsAndANodeToItselfIsFree) {
+    const auto n = static_cast<NodeId>(router().graph().node_count());
+    for (Algorithm a : {Algorithm::Hierarchy, Algorithm::Alt, Algorithm::Dijkstra}) {
+        EXPECT_THROW(router().shortest_path(n, 0, {}, a), std::invalid_argument);
+        EXPECT_THROW(router().shortest_path(0, kInvalidId, {}, a), std::invalid_argument);
+        const auto self = router().shortest_path(pairs()[0].first, pairs()[0].first, {}, a);
+        ASSERT_TRUE(self);
+        EXPECT_EQ(self->cost, 0.0);
+        EXPECT_TRUE(self->edges.empty());
+    }
+    Costing unknown;
+    unknown.closed_crossings = {"no such crossing"};
+    EXPECT_THROW(router().shortest_path(pairs()[0].first, pairs()[0].second, unknown), CostingError);
+    Costing negative;
+    negative.default_crossing_penalty_s = -1.0;
+    EXPECT_THROW(router().shortest_path(pairs()[0].first, pairs()[0].second, negative), CostingError);
+}
+
+TEST(RouterHierarchy, TinyAndEmptyGraphsBuildAHierarchyOrSayWhy) {
+    // One two-node road: the smallest hierarchy.
+    const AsciiMap map{"a...b\n"};
+    const auto tiny = RoadGraph::build(map.roads({Way{"ab", {{"country", "IR"}}}}), geo::Layer{"crossings", {}, {}});
+    ASSERT_EQ(tiny->node_count(), 2u);
+    EXPECT_TRUE(tiny->has_hierarchy());
+    const Router r(tiny);
+    const auto ab = r.shortest_path(0, 1), ba = r.shortest_path(1, 0);
+    ASSERT_TRUE(ab);
+    ASSERT_TRUE(ba);
+    EXPECT_NEAR(ab->cost, tiny->edge(ab->edges.at(0)).duration_s, 1e-9);
+    EXPECT_NEAR(ba->cost, ab->cost, 1e-9);
+    // No roads at all: either a GraphError or a graph on which every route is NoRoute, never a crash.
+    try {
+        const auto empty = RoadGraph::build(geo::Layer{"roads", {}, {}}, geo::Layer{"crossings", {}, {}});
+        const Router e(empty);
+        RouteRequest req;
+        req.waypoints = {kTabriz, kAstaraAz};
+        EXPECT_TRUE(std::holds_alternative<NoRoute>(e.route(req)));
+    } catch (const GraphError&) {
+    }
+}
+
+TEST(RouterHierarchy, ConcurrentQueriesAnswerLikeSequentialOnes) {
+    // Scratch space is per thread: two threads on one Router, mixing exact and A* queries.
+    const Costing avoid = ardabil_and_astara();
+    std::vector<double> expected(pairs().size());
+    for (std::size_t i = 0; i < pairs().size(); ++i) {
+        const auto p = router().shortest_path(pairs()[i].first, pairs()[i].second, i % 2 ? avoid : Costing{});
+        expected[i] = p ? p->cost : -1.0;
+    }
+    std::vector<double> got[2];
+    auto work = [&](int t) {
+        for (std::size_t i = 0; i < pairs().size(); ++i) {
+            const std::size_t k = t == 0 ? i : pairs().size() - 1 - i;  // opposite orders
+            const auto p = router().shortest_path(pairs()[k].first, pairs()[k].second, k % 2 ? avoid : Costing{});
+            got[t].push_back(p ? p->cost : -1.0);
+        }
+    };
+    std::thread other(work, 1);
+    work(0);
+    other.join();
+    std::reverse(got[1].begin(), got[1].end());
+    EXPECT_EQ(got[0], expected);
+    EXPECT_EQ(got[1], expected);
 }
 
 // ---------------------------------------------------------------------------------------------
