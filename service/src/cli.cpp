@@ -28,7 +28,7 @@ constexpr Command kCommands[] = {
     {"route", cli::route,
      "route --from A --to B [--via C]... [--alternatives N] [--close-crossing NAME]... [--open-crossing NAME]... "
      "[--close-road ID]... [--avoid lon,lat,radius_km]... [--avoid-soft lon,lat,radius_km,factor]... "
-     "[--avoid-geojson FILE] [--metric time|distance] [--crossing-penalty-h H] [--algorithm alt|dijkstra] "
+     "[--avoid-geojson FILE] [--metric time|distance] [--crossing-penalty-h H] [--algorithm ch|alt|dijkstra] "
      "[--data DIR] [--cache-dir DIR]"},
     {"isochrone", cli::isochrone, "isochrone --from A --hours 1,2,4 [--buffer-m M] [costing options of route]"},
     {"matrix", cli::matrix, "matrix --from A;B;... --to C;D;... [costing options of route]"},

@@ -160,10 +160,11 @@ int route(const CommandArgs& argv) {
     const long alternatives = args.integer_or("--alternatives", 0);
     if (alternatives < 0 || alternatives > 10) throw UsageError("--alternatives must be 0..10");
     req.alternatives = static_cast<int>(alternatives);
-    const std::string algorithm = args.value_or("--algorithm", "alt");
-    if (algorithm == "alt") req.algorithm = routing::Algorithm::Alt;
+    const std::string algorithm = args.value_or("--algorithm", "ch");
+    if (algorithm == "ch") req.algorithm = routing::Algorithm::Hierarchy;
+    else if (algorithm == "alt") req.algorithm = routing::Algorithm::Alt;
     else if (algorithm == "dijkstra") req.algorithm = routing::Algorithm::Dijkstra;
-    else throw UsageError("--algorithm must be alt or dijkstra");
+    else throw UsageError("--algorithm must be ch, alt or dijkstra");
     Engine engine(args);
     req.waypoints.push_back(engine.place(*from));
     for (const auto& v : args.values("--via")) req.waypoints.push_back(engine.place(v));
