@@ -15,7 +15,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Witness searches stop after this many settled nodes: a missed witness costs a superfluous shortcut only.
-constexpr std::size_t kWitnessSettleLimit = 400;
+// Estimating a node's priority gets a smaller budget than contracting it.
+constexpr std::size_t kWitnessSettleLimit = 1000;
+constexpr std::size_t kEstimateSettleLimit = 8;
 
 struct DynArc {
     std::uint32_t other;
@@ -25,7 +27,7 @@ struct DynArc {
 
 class Contractor {
 public:
-    Contractor(std::size_t n) : out_(n), in_(n), contracted_(n, 0), deleted_(n, 0), level_(n, 0), dist_(n, kInf), stamp_(n, 0) {}
+    Contractor(std::size_t n) : out_(n), in_(n), contracted_(n, 0), deleted_(n, 0), level_(n, 0), dist_(n, kInf), via_(n, kInf), stamp_(n, 0), target_(n, 0) {}
 
     void add_arc(std::uint32_t u, std::uint32_t v, double w, ChUnpack what) {
         for (auto& a : out_[u])
@@ -48,16 +50,17 @@ public:
         const std::size_t n = out_.size();
         using Item = std::pair<double, std::uint32_t>;
         std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
-        for (std::uint32_t v = 0; v < n; ++v) queue.push({priority(v), v});
+        std::vector<double> current(n);
+        for (std::uint32_t v = 0; v < n; ++v) queue.push({current[v] = priority(v), v});
         std::vector<std::vector<ChArc>> up(n), down(n);
         std::vector<Shortcut> shortcuts;
         while (!queue.empty()) {
             const auto [p, v] = queue.top();
             queue.pop();
-            if (contracted_[v]) continue;
+            if (contracted_[v] || p != current[v]) continue;  // done, or a stale entry
             const double now = priority(v);
             if (!queue.empty() && now > queue.top().first) {
-                queue.push({now, v});
+                queue.push({current[v] = now, v});
                 continue;
             }
             // v's remaining neighbours are all contracted later: its arcs now are its hierarchy arcs.
@@ -108,7 +111,7 @@ private:
     double priority(std::uint32_t v) {
         const std::size_t added = find_shortcuts(v, nullptr);
         const double removed = double(out_[v].size() + in_[v].size());
-        return 2.0 * (double(added) - removed) + double(deleted_[v]) + double(level_[v]);
+        return 1.9 * (double(added) - removed) + 1.2 * double(deleted_[v]) + double(level_[v]);
     }
 
     // Shortcuts needed when v is contracted (into `out` when given); returns their count.
@@ -116,11 +119,7 @@ private:
         std::size_t count = 0;
         for (const auto& in : in_[v]) {
             const std::uint32_t u = in.other;
-            double limit = -1;
-            for (const auto& o : out_[v])
-                if (o.other != u) limit = std::max(limit, in.weight + o.weight);
-            if (limit < 0) continue;
-            witness_search(u, v, limit);
+            witness_search(u, v, in.weight, out ? kWitnessSettleLimit : kEstimateSettleLimit);
             for (const auto& o : out_[v]) {
                 if (o.other == u) continue;
                 const double via = in.weight + o.weight;
@@ -134,12 +133,24 @@ private:
 
     double dist(std::uint32_t x) const { return stamp_[x] == gen_ ? dist_[x] : kInf; }
 
-    // Dijkstra from u among uncontracted nodes, avoiding v, up to `limit`.
-    void witness_search(std::uint32_t u, std::uint32_t v, double limit) {
+    // Dijkstra from u among uncontracted nodes, avoiding v, until every out-neighbour w of v has a path no
+    // longer than u -> v -> w (any tentative distance is a real path), or none can be found any more.
+    void witness_search(std::uint32_t u, std::uint32_t v, double in_weight, std::size_t settle_limit) {
         if (++gen_ == 0) {
             std::fill(stamp_.begin(), stamp_.end(), 0);
+            std::fill(target_.begin(), target_.end(), 0);
             gen_ = 1;
         }
+        std::size_t waiting = 0;
+        double limit = -1;
+        for (const auto& o : out_[v])
+            if (o.other != u) {
+                target_[o.other] = gen_;
+                via_[o.other] = in_weight + o.weight;
+                limit = std::max(limit, in_weight + o.weight);
+                ++waiting;
+            }
+        if (waiting == 0) return;
         using Item = std::pair<double, std::uint32_t>;
         heap_.clear();
         auto set = [&](std::uint32_t x, double d) {
@@ -147,6 +158,7 @@ private:
             dist_[x] = d;
             heap_.push_back({d, x});
             std::push_heap(heap_.begin(), heap_.end(), std::greater<Item>{});
+            if (target_[x] == gen_ && d <= via_[x]) target_[x] = 0, --waiting;  // witnessed
         };
         set(u, 0);
         std::size_t settled = 0;
@@ -155,7 +167,7 @@ private:
             const auto [d, x] = heap_.back();
             heap_.pop_back();
             if (d > dist(x)) continue;
-            if (d > limit || ++settled > kWitnessSettleLimit) break;
+            if (waiting == 0 || d > limit || ++settled > settle_limit) break;
             for (const auto& a : out_[x]) {
                 if (a.other == v) continue;
                 const double nd = d + a.weight;
@@ -167,8 +179,8 @@ private:
     std::vector<std::vector<DynArc>> out_, in_;
     std::vector<std::uint8_t> contracted_;
     std::vector<std::uint32_t> deleted_, level_;
-    std::vector<double> dist_;
-    std::vector<std::uint32_t> stamp_;
+    std::vector<double> dist_, via_;
+    std::vector<std::uint32_t> stamp_, target_;
     std::uint32_t gen_ = 0;
     std::vector<std::pair<double, std::uint32_t>> heap_;
     std::vector<ChUnpack> unpack_;
