@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scale figures for docs/BENCHMARKS.md: graph build time, peak memory, cache file size, ALT/Dijkstra query
-# time and isochrone latency against network size, as a Markdown table on stdout.
+# time (CH, ALT, Dijkstra) and isochrone latency against network size, as a Markdown table on stdout.
 #   bench/scale.sh [BUILD_DIR] [SIZES]      defaults: build-bench, "10000 100000 1000000"
 # Networks: the deterministic synthetic grid (bench/synthetic.cpp) at each size, the OSM extracts of
 # tests/data/osm (aras import, then the graph built from the imported layers) and the embedded region.
@@ -34,11 +34,11 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 for n in $sizes; do
   echo "synthetic $n ..." >&2
-  run "$work/b$n" "$scale" build --nodes "$n" --out "$work/synth$n.bin"
+  run "$work/b$n" "$scale" build --nodes "$n" --out "$work/synth$n.bin" --split-hierarchy
   dpairs=50; [[ $n -ge 1000000 ]] && dpairs=20
   run "$work/q$n" "$scale" query --graph "$work/synth$n.bin" --pairs 200 --dijkstra-pairs "$dpairs"
   b=$work/b$n.out q=$work/q$n.out
-  row "| synthetic $n | $(field nodes "$b") | $(field edges "$b") | – | $(field build_s "$b") (+ $(field generate_s "$b") generate) | $(rss_mb "$work/b$n.time") | $(field file_mb "$b") | $(field load_s "$q") | $(rss_mb "$work/q$n.time") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field speedup "$q")× | $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) |"
+  row "| synthetic $n | $(field nodes "$b") | $(field edges "$b") | – | $(field build_s "$b") (hierarchies $(field ch_build_s "$b"); + $(field generate_s "$b") generate) | $(rss_mb "$work/b$n.time") | $(field file_mb "$b") | $(field load_s "$q") | $(rss_mb "$work/q$n.time") | $(field ch_ms "$q") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field ch_speedup "$q")× / $(field speedup "$q")× | $(field ch_settled "$q") / $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) |"
 done
 
 # Real data: import (OSM PBF through GDAL), then the graph build from the imported layers (first load,
@@ -56,14 +56,14 @@ real() {
   run "$work/q$name" "$scale" query --data "$data" --cache "$work/cache$name" --pairs 200 --dijkstra-pairs 50
   local g=$work/g$name.out q=$work/q$name.out file_mb
   file_mb=$(du -k "$work/cache$name"/*/road_graph.bin | awk '{printf "%.1f", $1 / 1024}')
-  row "| $name | $(field nodes "$q") | $(field edges "$q") | $import_s | $(field load_s "$g") | $(rss_mb "$work/g$name.time") | $file_mb | $(field load_s "$q") | $(rss_mb "$work/q$name.time") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field speedup "$q")× | $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) |"
+  row "| $name | $(field nodes "$q") | $(field edges "$q") | $import_s | $(field load_s "$g") | $(rss_mb "$work/g$name.time") | $file_mb | $(field load_s "$q") | $(rss_mb "$work/q$name.time") | $(field ch_ms "$q") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field ch_speedup "$q")× / $(field speedup "$q")× | $(field ch_settled "$q") / $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) |"
 }
 for pbf in "$root"/tests/data/osm/*.osm.pbf; do
   [[ -f $pbf ]] && real "$(basename "$pbf" .osm.pbf)" "$pbf"
 done
 real "embedded region" "$root/data"
 
-echo "| network | nodes | edges | import (wall, peak RSS) | graph build s | build peak RSS MB | graph file MB | load s | query peak RSS MB | ALT ms | Dijkstra ms | speed-up | settled ALT / Dijkstra | isochrone 15 min ms (road reached) |"
-echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| network | nodes | edges | import (wall, peak RSS) | graph build s | build peak RSS MB | graph file MB | load s | query peak RSS MB | CH ms | ALT ms | Dijkstra ms | Dijkstra ÷ CH / ÷ ALT | settled CH / ALT / Dijkstra | isochrone 15 min ms (road reached) |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

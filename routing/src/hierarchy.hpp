@@ -9,6 +9,10 @@
 
 namespace aras::routing {
 
+// Changes whenever the construction changes (order, witness searches): part of the graph cache's key, so a
+// cached graph is rebuilt with the current hierarchy even when the file format stays the same.
+inline constexpr int kHierarchyVersion = 2;
+
 struct HierarchyData {
     std::vector<std::uint32_t> up_offsets, down_offsets;
     std::vector<ChArc> up, down;

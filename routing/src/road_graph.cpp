@@ -850,7 +850,7 @@ std::uint64_t source_signature(const std::string& dir, const BuildOptions& optio
     }
     acc += std::to_string(options.snap_tolerance_m) + "/" + std::to_string(options.gate_snap_m) + "/" +
            std::to_string(options.default_crossing_penalty_s) + "/" + std::to_string(options.landmarks) +
-           (options.hierarchy ? "/ch" : "/noch");
+           (options.hierarchy ? "/ch" + std::to_string(kHierarchyVersion) : std::string("/noch"));
     return fnv1a(acc);
 }
 
