@@ -84,14 +84,25 @@ ZoneShape zone_of(const Hazard& h) {
     return z;
 }
 
+// Every query tests the pieces near each of its zones (a 25 km circle: hundreds of pieces against a 64-gon),
+// so the exact tests run only where boxes overlap: points inside the zone's box, ring edges whose box meets
+// the line's.
 bool line_touches_zone(const geo::LineString& line, const ZoneShape& z) {
+    geo::BBox lb;
+    for (const auto& p : line) lb.extend(p);
     for (const auto& poly : z.polygons) {
         for (const auto& p : line)
-            if (point_in_polygon(p, poly)) return true;
+            if (z.box.contains(p) && point_in_polygon(p, poly)) return true;
         for (const auto& ring : poly.rings)
-            for (std::size_t i = 0; i + 1 < ring.size(); ++i)
+            for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                const geo::LonLat& a = ring[i];
+                const geo::LonLat& b = ring[i + 1];
+                if (std::max(a.lon, b.lon) < lb.min_lon || std::min(a.lon, b.lon) > lb.max_lon ||
+                    std::max(a.lat, b.lat) < lb.min_lat || std::min(a.lat, b.lat) > lb.max_lat)
+                    continue;
                 for (std::size_t k = 0; k + 1 < line.size(); ++k)
-                    if (segments_intersect(line[k], line[k + 1], ring[i], ring[i + 1])) return true;
+                    if (segments_intersect(line[k], line[k + 1], a, b)) return true;
+            }
     }
     return false;
 }
@@ -210,10 +221,9 @@ QueryCost resolve(const RoadGraph::Impl& g, const Costing& costing) {
         std::sort(seen.begin(), seen.end());
         seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
         for (std::uint32_t p : seen) {
+            if (!g.piece_boxes[p].intersects(z.box)) continue;
             g.piece_shape(p, shape);
-            geo::BBox b;
-            for (const auto& s : shape) b.extend(s);
-            if (!b.intersects(z.box) || !line_touches_zone(shape, z)) continue;
+            if (!line_touches_zone(shape, z)) continue;
             for (std::uint32_t e : {g.pieces[p].edge_fwd, g.pieces[p].edge_bwd}) {
                 if (e == kInvalidId) continue;
                 if (h.hard) {
