@@ -146,10 +146,24 @@ void BM_SearchDijkstra(benchmark::State& s) { search_pairs(s, Algorithm::Dijkstr
 void BM_SearchAlt(benchmark::State& s) { search_pairs(s, Algorithm::Alt, {}); }
 void BM_SearchHierarchy(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, {}); }
 void BM_SearchHierarchyAvoidZones(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, avoid_costing()); }
+void BM_SearchAltAvoidZones(benchmark::State& s) { search_pairs(s, Algorithm::Alt, avoid_costing()); }
+// A soft zone (cost × 3 within 30 km of Tabriz, a hub many routes pass): CH potentials are loosest there.
+Costing soft_costing() {
+    Costing c;
+    c.hazards.push_back(Hazard::circle({46.2919, 38.08}, 30.0, false, 3.0));
+    return c;
+}
+void BM_SearchHierarchySoftZone(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, soft_costing()); }
+void BM_SearchAltSoftZone(benchmark::State& s) { search_pairs(s, Algorithm::Alt, soft_costing()); }
+void BM_SearchDijkstraSoftZone(benchmark::State& s) { search_pairs(s, Algorithm::Dijkstra, soft_costing()); }
 BENCHMARK(BM_SearchDijkstra)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchAlt)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchHierarchy)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchHierarchyAvoidZones)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchAltAvoidZones)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchHierarchySoftZone)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchAltSoftZone)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchDijkstraSoftZone)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 
 void alternatives2(benchmark::State& state, Algorithm algorithm) {
     const auto& qs = queries();

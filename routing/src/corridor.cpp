@@ -19,18 +19,6 @@ namespace {
 using nlohmann::json;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
-bool crossing_matches(const Crossing& c, const std::string& key) {
-    const std::string k = lower(key);
-    return lower(c.id) == k || lower(c.name) == k || (!c.name_a.empty() && lower(c.name_a) == k) ||
-           (!c.name_b.empty() && lower(c.name_b) == k);
-}
-
 bool matches_any(const Crossing& c, const std::set<std::string>& keys) {
     return std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return crossing_matches(c, k); });
 }

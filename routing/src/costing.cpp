@@ -1,7 +1,10 @@
 // Costing helpers: hazard circles and the "anything restricted?" test.
 #include "aras/routing/costing.hpp"
 
+#include <cctype>
+
 #include "aras/geo/geodesy.hpp"
+#include "aras/routing/road_graph.hpp"
 
 namespace aras::routing {
 
@@ -14,6 +17,22 @@ Hazard Hazard::circle(geo::LonLat centre, double radius_km, bool hard, double fa
     h.hard = hard;
     h.penalty_factor = factor;
     return h;
+}
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+}
+
+}  // namespace
+
+bool crossing_matches(const Crossing& c, std::string_view key) {
+    return iequals(c.id, key) || iequals(c.name, key) || (!c.name_a.empty() && iequals(c.name_a, key)) ||
+           (!c.name_b.empty() && iequals(c.name_b, key));
 }
 
 bool Costing::restricted() const {

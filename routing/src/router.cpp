@@ -23,12 +23,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Planar predicates in lon/lat for hazard tests (hazard polygons are small next to the globe).
 
@@ -151,12 +145,6 @@ struct QueryCost {
         return r.duration_s + (r.crossing != kInvalidId ? crossing_extra[r.crossing] : 0.0);
     }
 };
-
-bool crossing_matches(const Crossing& c, const std::string& key) {
-    const std::string k = lower(key);
-    return lower(c.id) == k || lower(c.name) == k || (!c.name_a.empty() && lower(c.name_a) == k) ||
-           (!c.name_b.empty() && lower(c.name_b) == k);
-}
 
 std::vector<std::size_t> find_crossings(const RoadGraph::Impl& g, const std::string& key) {
     std::vector<std::size_t> out;

@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aras/geo/types.hpp"
@@ -31,6 +32,11 @@ struct Hazard {
     // A true geodesic circle (geo::geodesic_circle).
     static Hazard circle(geo::LonLat centre, double radius_km, bool hard = true, double factor = 1.0);
 };
+
+struct Crossing;
+
+// True when `key` names the crossing: its id, name, name_a or name_b, ASCII case-insensitively.
+bool crossing_matches(const Crossing& c, std::string_view key);
 
 struct Costing {
     Metric metric = Metric::Time;
