@@ -364,6 +364,36 @@ TEST(RoadGraphFile, SaveLoadRoundTripAndDamage) {
     std::filesystem::remove_all(dir);
 }
 
+// A file whose hierarchy points outside the graph (a damaged disk, a hand-edited file) is refused at load:
+// a search must never follow such an arc. Layout: 32-byte header, then 16-byte (offset, bytes) section entries;
+// sections 17-21 are the time hierarchy (up offsets, up arcs, down offsets, down arcs, unpack).
+TEST(RoadGraphFile, DamagedHierarchyIsRefused) {
+    BorderWorld w;
+    ASSERT_TRUE(w.graph->has_hierarchy());
+    const auto dir = std::filesystem::temp_directory_path() / ("aras_rgch_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "g.bin").string();
+    auto damage = [&](int section, std::uint64_t at, std::uint32_t value) {
+        w.graph->save(path);
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        std::uint64_t entry[2];
+        f.seekg(32 + 16 * section);
+        f.read(reinterpret_cast<char*>(entry), sizeof entry);
+        ASSERT_GT(entry[1], at + sizeof value) << "section " << section << " too small";
+        f.seekp(static_cast<std::streamoff>(entry[0] + at));
+        f.write(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    w.graph->save(path);
+    EXPECT_NO_THROW(RoadGraph::load(path));
+    damage(18, 0, 0xfffffff0u);  // an up arc's head far beyond the nodes
+    EXPECT_THROW(RoadGraph::load(path), GraphError);
+    damage(21, 0, 0xfffffff0u);  // an unpack entry naming an edge that does not exist
+    EXPECT_THROW(RoadGraph::load(path), GraphError);
+    damage(17, 4, 0xfffffff0u);  // offsets out of order
+    EXPECT_THROW(RoadGraph::load(path), GraphError);
+    std::filesystem::remove_all(dir);
+}
+
 TEST(RoadGraphFile, LoadOrBuildCachesAndRebuildsOnChange) {
     const auto root = std::filesystem::temp_directory_path() / ("aras_lob_" + std::to_string(::getpid()));
     std::filesystem::create_directories(root / "data" / "shapefiles");
