@@ -27,7 +27,9 @@ struct DynArc {
 
 class Contractor {
 public:
-    Contractor(std::size_t n) : out_(n), in_(n), contracted_(n, 0), deleted_(n, 0), level_(n, 0), dist_(n, kInf), via_(n, kInf), stamp_(n, 0), target_(n, 0) {}
+    explicit Contractor(std::size_t n)
+        : out_(n), in_(n), contracted_(n, 0), deleted_(n, 0), level_(n, 0), dist_(n, kInf), via_(n, kInf),
+          stamp_(n, 0), target_(n, 0) {}
 
     void add_arc(std::uint32_t u, std::uint32_t v, double w, ChUnpack what) {
         for (auto& a : out_[u])
@@ -81,7 +83,8 @@ public:
             offsets.assign(n + 1, 0);
             for (std::size_t v = 0; v < n; ++v) {
                 // Cheapest first: the searches and the stall test meet the likely winners early.
-                std::sort(lists[v].begin(), lists[v].end(), [](const ChArc& a, const ChArc& b) { return a.weight < b.weight; });
+                std::sort(lists[v].begin(), lists[v].end(),
+                          [](const ChArc& a, const ChArc& b) { return a.weight < b.weight; });
                 offsets[v + 1] = offsets[v] + static_cast<std::uint32_t>(lists[v].size());
                 arcs.insert(arcs.end(), lists[v].begin(), lists[v].end());
             }

@@ -787,9 +787,15 @@ ChPath ch_search(const RoadGraph::Impl& g, const Hierarchy& h, const std::vector
     fh.clear();
     bh.clear();
     for (const auto& x : sources)
-        if (x.cost < s.get(s.fwd, x.node)) s.put(s.fwd, x.node, x.cost, kInvalidId, kInvalidId), fh.push({x.cost, x.node});
+        if (x.cost < s.get(s.fwd, x.node)) {
+            s.put(s.fwd, x.node, x.cost, kInvalidId, kInvalidId);
+            fh.push({x.cost, x.node});
+        }
     for (const auto& x : targets)
-        if (x.cost < s.get(s.bwd, x.node)) s.put(s.bwd, x.node, x.cost, kInvalidId, kInvalidId), bh.push({x.cost, x.node});
+        if (x.cost < s.get(s.bwd, x.node)) {
+            s.put(s.bwd, x.node, x.cost, kInvalidId, kInvalidId);
+            bh.push({x.cost, x.node});
+        }
     ChPath p;
     std::uint32_t meet = kInvalidId;
     for (;;) {
@@ -847,7 +853,10 @@ public:
         auto& heap = tl_ch_bwd_heap;
         heap.clear();
         for (const auto& x : targets)
-            if (x.cost < s_.get(s_.bwd, x.node)) s_.put(s_.bwd, x.node, x.cost, kInvalidId, kInvalidId), heap.push({x.cost, x.node});
+            if (x.cost < s_.get(s_.bwd, x.node)) {
+                s_.put(s_.bwd, x.node, x.cost, kInvalidId, kInvalidId);
+                heap.push({x.cost, x.node});
+            }
         while (!heap.empty()) {
             const auto [du, u] = heap.top();
             heap.pop();
