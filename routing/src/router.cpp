@@ -601,13 +601,16 @@ struct InflatedAlt {
     void prefetch(std::uint32_t v) const { bound.prefetch(v); }
 };
 
-// A* from several sources to several targets with lower bound `h` (an infinite bound: cannot reach).
+// A* from several sources to several targets with lower bound `h` (an infinite bound: cannot reach). With a
+// finite `upper` (the cost of a known path), only strictly cheaper paths are looked for: nothing whose key
+// reaches it is queued, and target -1 means none is cheaper.
 template <class Bound>
 Found a_star(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& sources, const std::vector<Endpoint>& targets,
-             const Bound& h) {
+             const Bound& h, double upper = kInf) {
     const RoadGraph::Impl& g = *q.g;
     s.reset(g);
     Found found;
+    found.cost = upper;
     if (targets.empty()) return found;
     auto& heap = tl_point_heap;
     heap.clear();
@@ -648,7 +651,7 @@ Found a_star(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& source
             const double dv = du + w;
             if (dv < s.d(v)) {
                 const double hv = h(v);
-                if (!std::isfinite(hv)) continue;
+                if (!(dv + hv < found.cost)) continue;  // cannot beat the best known path (or cannot reach)
                 s.set(v, dv, e);
                 heap.push({dv + hv, dv, v});
                 __builtin_prefetch(&g.offsets[v]);
@@ -941,28 +944,37 @@ NodeRoute search_nodes(const RoadGraph::Impl& g, const QueryCost& q, const std::
         tl_stats.settled = c.settled;
         // Nothing reachable on base costs: nothing reachable on costs that only rise.
         if (!std::isfinite(c.cost)) return r;
+        // The path's cost under the Costing: equal to its lower bound when no edge of it changed.
         bool exact = true;
+        double raised = c.cost;
         if (fit == ChFit::Bounds)
-            for (std::uint32_t e : c.edges)
-                if (q.cost(e) != base_cost(g, e, q.metric)) {
-                    exact = false;
-                    break;
-                }
-        if (exact) {
-            // The path costs the same under the Costing as its lower bound: it is the query's optimum.
+            for (std::uint32_t e : c.edges) {
+                const double qe = q.cost(e), be = base_cost(g, e, q.metric);
+                if (qe != be) exact = false, raised += qe - be;
+            }
+        auto take_hierarchy_path = [&](double cost) {
             for (std::size_t t = 0; t < targets.size(); ++t)
                 if (targets[t].node == c.end && (r.target < 0 || targets[t].cost < targets[std::size_t(r.target)].cost))
                     r.target = static_cast<int>(t);
-            r.cost = c.cost;
+            r.cost = cost;
             r.edges = std::move(c.edges);
+        };
+        if (exact) {
+            // The path costs the same under the Costing as its lower bound: it is the query's optimum.
+            take_hierarchy_path(c.cost);
             tl_stats.hierarchy_exact = true;
             return r;
         }
+        // A* for a path cheaper than the hierarchy's under the Costing (its cost bounds the search: with soft
+        // zones and penalties it is finite and prunes; through a blocked edge it is infinite).
         Scratch& s = tl_scratch;
         const ChPotential potential(g, h, targets);
-        const Found f = a_star(s, q, sources, targets, potential);
+        const Found f = a_star(s, q, sources, targets, potential, raised);
         tl_stats.settled += c.settled;
-        if (f.target < 0) return r;
+        if (f.target < 0) {
+            if (std::isfinite(raised)) take_hierarchy_path(raised);  // nothing cheaper: it is the optimum
+            return r;
+        }
         r.cost = f.cost;
         r.target = f.target;
         r.edges = walk_back(s, g, targets[std::size_t(f.target)].node);
