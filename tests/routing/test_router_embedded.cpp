@@ -14,39 +14,20 @@
 #include "aras/geo/layer_io.hpp"
 #include "aras/routing/road_graph.hpp"
 #include "aras/routing/router.hpp"
+#include "embedded.hpp"
 
 using namespace aras;
 using namespace aras::routing;
+using namespace aras::routing::test;
 
 namespace {
-
-const geo::LonLat kTehran{51.42151, 35.69439};
-const geo::LonLat kTabriz{46.2919, 38.08};
-const geo::LonLat kArdabil{48.2936, 38.2498};
-const geo::LonLat kBaku{49.89201, 40.37767};
-const geo::LonLat kAstaraAz{48.87498, 38.45598};
-const geo::LonLat kAstaraGateIr{48.8720, 38.4379};  // data/crossings.csv, Iranian side of the bridge
-const geo::LonLat kAgarak{46.19, 38.87};             // the Armenian border town at Nurduz
-const geo::LonLat kYerevan{44.51361, 40.18111};
-const geo::LonLat kJulfa{45.62961, 38.95397};        // Culfa, Nakhchivan
-const geo::LonLat kNakhchivan{45.41222, 39.20889};
-
-const Router& router() {
-    static const Router r(RoadGraph::load_or_build(ARAS_DATA_DIR));
-    return r;
-}
 
 std::vector<Route> routes(std::vector<geo::LonLat> points, Costing costing = {}, int alternatives = 0) {
     RouteRequest req;
     req.waypoints = std::move(points);
     req.costing = std::move(costing);
     req.alternatives = alternatives;
-    auto result = router().route(req);
-    if (auto* none = std::get_if<NoRoute>(&result)) {
-        ADD_FAILURE() << "no route: " << none->reason;
-        return {};
-    }
-    return std::get<std::vector<Route>>(result);
+    return routes_of(router().route(req));
 }
 
 Route best(std::vector<geo::LonLat> points, Costing costing = {}) {

@@ -26,36 +26,19 @@
 #include "aras/geo/layer_io.hpp"
 #include "aras/routing/road_graph.hpp"
 #include "aras/routing/router.hpp"
+#include "embedded.hpp"
 #include "fixture.hpp"
 
 using namespace aras;
 using namespace aras::routing;
-using aras::routing::test::AsciiMap;
-using aras::routing::test::Gate;
-using aras::routing::test::Way;
+using namespace aras::routing::test;
 
 namespace {
-
-const geo::LonLat kTabriz{46.2919, 38.08};
-const geo::LonLat kArdabil{48.2936, 38.2498};
-const geo::LonLat kAstaraAz{48.87498, 38.45598};
-const geo::LonLat kYerevan{44.51361, 40.18111};
-const geo::LonLat kAgarak{46.19, 38.87};
 
 constexpr double kRel = 1e-9;
 constexpr std::size_t kPairCount = 300;
 
 using Pairs = std::vector<std::pair<NodeId, NodeId>>;
-
-const std::shared_ptr<const RoadGraph>& embedded_graph() {
-    static const auto g = RoadGraph::load_or_build(ARAS_DATA_DIR);
-    return g;
-}
-
-const Router& router() {
-    static const Router r(embedded_graph());
-    return r;
-}
 
 // Distinct-endpoint pairs of nodes drawn uniformly from the whole graph (some pairs are unreachable:
 // both algorithms must agree on that too).
@@ -171,14 +154,6 @@ Costing ardabil_and_astara() {
     c.hazards.push_back(Hazard::circle(kArdabil, 25.0));
     c.closed_crossings = {"Astara"};
     return c;
-}
-
-std::vector<Route> routes_of(const RouteResult& r) {
-    if (const auto* none = std::get_if<NoRoute>(&r)) {
-        ADD_FAILURE() << "no route: " << none->reason;
-        return {};
-    }
-    return std::get<std::vector<Route>>(r);
 }
 
 }  // namespace
