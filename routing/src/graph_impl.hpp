@@ -150,6 +150,10 @@ public:
     }
 };
 
+// The waiting time at a crossing that the graph's precomputed bounds (landmark time tables, hierarchies)
+// include: a query that waits less there cannot use them.
+inline double base_wait_s(const Crossing& c) { return std::max(c.penalty_s, 0.0); }
+
 // Approximate metres between two nearby points (equirectangular); exact enough for snapping.
 inline double approx_distance_m(double lon1, double lat1, double lon2, double lat2) {
     constexpr double kMetresPerDeg = 111319.49;

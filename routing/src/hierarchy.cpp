@@ -205,7 +205,7 @@ double base_cost(const RoadGraph::Impl& g, std::uint32_t e, Metric m) {
     double c = r.duration_s;
     if (r.crossing != kInvalidId) {
         if (!g.crossings[r.crossing].open) return kInf;
-        c += std::max(g.crossings[r.crossing].penalty_s, 0.0);
+        c += base_wait_s(g.crossings[r.crossing]);
     }
     return c;
 }

@@ -242,7 +242,7 @@ void landmark_search(const RoadGraph::Impl& g, std::uint32_t root, bool backward
         if (d > dist[u]) continue;
         auto relax = [&, d = d](const EdgeRec& e, std::uint32_t v) {  // copy: clang < 16 cannot capture a binding
             double w = distance ? e.length_m : e.duration_s;
-            if (!distance && e.crossing != kInvalidId) w += std::max(g.crossings[e.crossing].penalty_s, 0.0);
+            if (!distance && e.crossing != kInvalidId) w += base_wait_s(g.crossings[e.crossing]);
             if (d + w < dist[v]) {
                 dist[v] = d + w;
                 heap.push({dist[v], v});

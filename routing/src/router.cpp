@@ -580,7 +580,7 @@ bool landmarks_valid(const RoadGraph::Impl& g, const QueryCost& q) {
     if (g.landmarks() == 0) return false;
     if (q.metric != Metric::Time) return true;
     for (std::size_t i = 0; i < g.crossings.size(); ++i)
-        if (q.crossing_extra[i] < std::max(g.crossings[i].penalty_s, 0.0)) return false;
+        if (q.crossing_extra[i] < base_wait_s(g.crossings[i])) return false;
     return true;
 }
 
@@ -773,6 +773,17 @@ struct ChScratch {
 thread_local ChScratch tl_ch;
 thread_local QuaternaryHeap<TreeItem, TreeBefore> tl_ch_fwd_heap, tl_ch_bwd_heap;
 
+// Starts one side of a CH search at the endpoints (each at its offset), after clearing its heap.
+void seed(ChScratch& s, std::vector<ChScratch::Label>& side, QuaternaryHeap<TreeItem, TreeBefore>& heap,
+          const std::vector<Endpoint>& at) {
+    heap.clear();
+    for (const auto& x : at)
+        if (x.cost < s.get(side, x.node)) {
+            s.put(side, x.node, x.cost, kInvalidId, kInvalidId);
+            heap.push({x.cost, x.node});
+        }
+}
+
 struct ChPath {
     double cost = kInf;
     std::vector<std::uint32_t> edges;  // graph edges from `start` to `end`
@@ -787,18 +798,8 @@ ChPath ch_search(const RoadGraph::Impl& g, const Hierarchy& h, const std::vector
     s.reset(g);
     auto& fh = tl_ch_fwd_heap;
     auto& bh = tl_ch_bwd_heap;
-    fh.clear();
-    bh.clear();
-    for (const auto& x : sources)
-        if (x.cost < s.get(s.fwd, x.node)) {
-            s.put(s.fwd, x.node, x.cost, kInvalidId, kInvalidId);
-            fh.push({x.cost, x.node});
-        }
-    for (const auto& x : targets)
-        if (x.cost < s.get(s.bwd, x.node)) {
-            s.put(s.bwd, x.node, x.cost, kInvalidId, kInvalidId);
-            bh.push({x.cost, x.node});
-        }
+    seed(s, s.fwd, fh, sources);
+    seed(s, s.bwd, bh, targets);
     ChPath p;
     std::uint32_t meet = kInvalidId;
     for (;;) {
@@ -854,12 +855,7 @@ public:
         : h_(h), s_(tl_ch) {
         s_.reset(g);
         auto& heap = tl_ch_bwd_heap;
-        heap.clear();
-        for (const auto& x : targets)
-            if (x.cost < s_.get(s_.bwd, x.node)) {
-                s_.put(s_.bwd, x.node, x.cost, kInvalidId, kInvalidId);
-                heap.push({x.cost, x.node});
-            }
+        seed(s_, s_.bwd, heap, targets);
         while (!heap.empty()) {
             const auto [du, u] = heap.top();
             heap.pop();
@@ -916,8 +912,8 @@ ChFit hierarchy_fit(const RoadGraph::Impl& g, const QueryCost& q) {
         if (!c.open) {
             if (std::isfinite(x)) return ChFit::None;
         } else if (q.metric == Metric::Time) {
-            if (x < std::max(c.penalty_s, 0.0)) return ChFit::None;
-            equal = equal && x == std::max(c.penalty_s, 0.0);
+            if (x < base_wait_s(c)) return ChFit::None;
+            equal = equal && x == base_wait_s(c);
         } else {
             equal = equal && std::isfinite(x);
         }
@@ -937,6 +933,12 @@ NodeRoute search_nodes(const RoadGraph::Impl& g, const QueryCost& q, const std::
     NodeRoute r;
     tl_stats = {};
     if (sources.empty() || targets.empty()) return r;
+    // The path an A* (or Dijkstra) search found, from its tree in `s`.
+    auto take_search_path = [&](const Scratch& s, const Found& f) {
+        r.cost = f.cost;
+        r.target = f.target;
+        r.edges = walk_back(s, g, targets[std::size_t(f.target)].node);
+    };
     const Hierarchy& h = g.hierarchy(q.metric == Metric::Distance);
     const ChFit fit = algorithm == Algorithm::Hierarchy && !h.empty() ? hierarchy_fit(g, q) : ChFit::None;
     if (fit != ChFit::None) {
@@ -971,21 +973,13 @@ NodeRoute search_nodes(const RoadGraph::Impl& g, const QueryCost& q, const std::
         const ChPotential potential(g, h, targets);
         const Found f = a_star(s, q, sources, targets, potential, raised);
         tl_stats.settled += c.settled;
-        if (f.target < 0) {
-            if (std::isfinite(raised)) take_hierarchy_path(raised);  // nothing cheaper: it is the optimum
-            return r;
-        }
-        r.cost = f.cost;
-        r.target = f.target;
-        r.edges = walk_back(s, g, targets[std::size_t(f.target)].node);
+        if (f.target >= 0) take_search_path(s, f);
+        else if (std::isfinite(raised)) take_hierarchy_path(raised);  // nothing cheaper: it is the optimum
         return r;
     }
     Scratch& s = tl_scratch;
     const Found f = point_search(s, q, sources, targets, algorithm != Algorithm::Dijkstra);
-    if (f.target < 0) return r;
-    r.cost = f.cost;
-    r.target = f.target;
-    r.edges = walk_back(s, g, targets[std::size_t(f.target)].node);
+    if (f.target >= 0) take_search_path(s, f);
     return r;
 }
 
