@@ -32,12 +32,11 @@ cluster=""
 declare -A pid port
 nginx_pid=""
 wrk_pid=""
+# shellcheck source=../tests/integration/nginx_front.sh
+source "$repo/tests/integration/nginx_front.sh"
 cleanup() {
   [[ -n $wrk_pid ]] && kill "$wrk_pid" 2>/dev/null
-  for n in "${!pid[@]}"; do kill -TERM "${pid[$n]}" 2>/dev/null; done
-  [[ -n $nginx_pid ]] && kill -QUIT "$nginx_pid" 2>/dev/null
-  for n in "${!pid[@]}"; do timeout 15 tail --pid="${pid[$n]}" -f /dev/null 2>/dev/null; done
-  [[ -n $nginx_pid ]] && timeout 10 tail --pid="$nginx_pid" -f /dev/null 2>/dev/null
+  replicas_stop 15
   [[ -n $cluster ]] && "$repo/tests/postgis/stop.sh" "$cluster" >/dev/null 2>&1
   rm -rf "$tmp"
 }
@@ -57,21 +56,12 @@ pg=$(grep '^PG:' <<<"$out")
 # start_replica NAME PORT: starts it, waits (<= 180 s) for "listening on"; took[NAME] = seconds it took.
 declare -A took
 start_replica() {
-  local n=$1 p=$2 t0
+  local t0
   t0=$(now)
-  "$build/aras" serve --host 127.0.0.1 --port "$p" --data "$data" --scenario-store "$pg" \
-    --no-access-log --shutdown-grace-ms 10000 ${ARAS_SERVE_ARGS:-} >"$tmp/r$n.out" 2>"$tmp/r$n.err" &
-  pid[$n]=$!
-  for _ in $(seq 1 1800); do
-    if grep -q '^listening on ' "$tmp/r$n.out" 2>/dev/null; then
-      port[$n]=$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/r$n.out")
-      took[$n]=$(since "$t0")
-      return 0
-    fi
-    kill -0 "${pid[$n]}" 2>/dev/null || die "replica $n exited: $(cat "$tmp/r$n.err")"
-    sleep 0.1
-  done
-  die "replica $n did not start in 180 s"
+  # shellcheck disable=SC2086  # ARAS_SERVE_ARGS: extra flags, split on purpose
+  replica_start "$1" "$2" 180 "$build/aras" --data "$data" --scenario-store "$pg" \
+    --no-access-log --shutdown-grace-ms 10000 ${ARAS_SERVE_ARGS:-} || die "$replica_error"
+  took[$1]=$(since "$t0")
 }
 start_replica a 0
 start_replica b 0
@@ -79,8 +69,6 @@ echo "replica a: pid ${pid[a]} port ${port[a]} (started in ${took[a]} s); replic
 sed 's/^/  /' "$tmp/ra.err" | head -5
 
 # --- nginx on docs/nginx-aras.conf with the replicas' ports and a free listen port -----------------------
-# shellcheck source=../tests/integration/nginx_front.sh
-source "$repo/tests/integration/nginx_front.sh"
 nginx_front_start "$tmp" "$repo/docs/nginx-aras.conf" "${port[a]}" "${port[b]}" "${NGINX_WORKERS:-1}" 1024 || die "$nginx_error"
 lb=http://127.0.0.1:$nport
 

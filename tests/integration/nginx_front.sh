@@ -1,4 +1,39 @@
-# Sourced by tests/integration/replicas.sh and bench/replicas_load.sh: nginx in front of two local replicas.
+# Sourced by tests/integration/replicas.sh and bench/replicas_load.sh: two local `aras serve` replicas and nginx
+# in front of them. The caller owns `tmp` (a scratch directory) and the associative arrays `pid` and `port`.
+#
+# replica_start NAME PORT TIMEOUT_S ARAS_BINARY SERVE_ARGS...
+#   Starts `ARAS_BINARY serve --host 127.0.0.1 --port PORT SERVE_ARGS...` in the background (output in
+#   TMP/rNAME.out and .err) and waits up to TIMEOUT_S for "listening on"; sets pid[NAME] and port[NAME] (PORT 0:
+#   the port it chose). On failure returns 1 with the reason in replica_error.
+replica_start() {
+  local n=$1 p=$2 secs=$3 bin=$4
+  shift 4
+  replica_error=""
+  "$bin" serve --host 127.0.0.1 --port "$p" "$@" >"$tmp/r$n.out" 2>"$tmp/r$n.err" &
+  pid[$n]=$!
+  for _ in $(seq 1 $((secs * 10))); do
+    if grep -q '^listening on ' "$tmp/r$n.out" 2>/dev/null; then
+      port[$n]=$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/r$n.out")
+      return 0
+    fi
+    kill -0 "${pid[$n]}" 2>/dev/null || { replica_error="replica $n exited: $(cat "$tmp/r$n.err")"; return 1; }
+    sleep 0.1
+  done
+  replica_error="replica $n did not start in $secs s"
+  return 1
+}
+
+# replicas_stop WAIT_S: SIGTERM to every replica in pid, SIGQUIT to nginx (nginx_pid, when set); then waits up
+# to WAIT_S for each replica and 10 s for nginx to exit.
+replicas_stop() {
+  local wait_s=$1 n
+  for n in "${!pid[@]}"; do kill -TERM "${pid[$n]}" 2>/dev/null; done
+  [[ -n ${nginx_pid:-} ]] && kill -QUIT "$nginx_pid" 2>/dev/null
+  for n in "${!pid[@]}"; do timeout "$wait_s" tail --pid="${pid[$n]}" -f /dev/null 2>/dev/null; done
+  [[ -n ${nginx_pid:-} ]] && timeout 10 tail --pid="$nginx_pid" -f /dev/null 2>/dev/null
+  return 0
+}
+
 #
 # nginx_front_start TMP CONF PORT_A PORT_B [WORKERS] [CONNECTIONS]
 #   Writes TMP/nginx/aras.conf from CONF (docs/nginx-aras.conf) with its replica addresses 127.0.0.1:8081/8082

@@ -33,11 +33,10 @@ chmod 755 "$tmp"
 cluster=""
 declare -A pid port
 nginx_pid=""
+# shellcheck source=nginx_front.sh
+source "$here/nginx_front.sh"
 cleanup() {
-  for n in "${!pid[@]}"; do kill -TERM "${pid[$n]}" 2>/dev/null; done
-  [[ -n $nginx_pid ]] && kill -QUIT "$nginx_pid" 2>/dev/null
-  for n in "${!pid[@]}"; do timeout 10 tail --pid="${pid[$n]}" -f /dev/null 2>/dev/null; done
-  [[ -n $nginx_pid ]] && timeout 10 tail --pid="$nginx_pid" -f /dev/null 2>/dev/null
+  replicas_stop 10
   [[ -n $cluster ]] && "$pg_scripts/stop.sh" "$cluster" >/dev/null 2>&1
   rm -rf "$tmp"
 }
@@ -67,19 +66,8 @@ echo "PostGIS: loaded ${layers[*]} (${file_count[crossings]} crossings, ${file_c
 # --- the replicas: layers AND scenarios from PostGIS ------------------------------------------------------
 # start_replica NAME PORT: starts it and waits (<= 90 s) for "listening on http://127.0.0.1:PORT".
 start_replica() {
-  local n=$1 p=$2
-  "$aras" serve --host 127.0.0.1 --port "$p" --threads 2 --data "$pg" --scenario-store "$pg" \
-    --no-access-log --shutdown-grace-ms 5000 >"$tmp/r$n.out" 2>"$tmp/r$n.err" &
-  pid[$n]=$!
-  for _ in $(seq 1 900); do
-    if grep -q '^listening on ' "$tmp/r$n.out" 2>/dev/null; then
-      port[$n]=$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/r$n.out")
-      return 0
-    fi
-    kill -0 "${pid[$n]}" 2>/dev/null || fail "replica $n exited: $(cat "$tmp/r$n.err")"
-    sleep 0.1
-  done
-  fail "replica $n did not start in 90 s"
+  replica_start "$1" "$2" 90 "$aras" --threads 2 --data "$pg" --scenario-store "$pg" \
+    --no-access-log --shutdown-grace-ms 5000 || fail "$replica_error"
 }
 
 start_replica a 0
@@ -87,8 +75,6 @@ start_replica b 0
 echo "replica a: pid ${pid[a]} port ${port[a]}; replica b: pid ${pid[b]} port ${port[b]}"
 
 # --- nginx on docs/nginx-aras.conf, its replica and listen addresses replaced -----------------------------
-# shellcheck source=nginx_front.sh
-source "$here/nginx_front.sh"
 nginx_front_start "$tmp" "$nginx_conf" "${port[a]}" "${port[b]}" || skip "$nginx_error"
 echo "nginx: pid $nginx_pid port $nport"
 lb=http://127.0.0.1:$nport
