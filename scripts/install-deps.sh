@@ -7,7 +7,8 @@ set -euo pipefail
 runtime=(cmake ninja-build g++ pkg-config git ca-certificates
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
   libboost-dev libboost-system-dev nlohmann-json3-dev libicu-dev libsqlite3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libpq-dev)
+  libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
+  libmetis-dev)  # nested-dissection order of the customizable hierarchy (routing/src/cch.cpp)
 test_extra=(python3 python3-gdal python3-shapely python3-pyproj
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
   chromium wrk nginx-light curl

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,6 +92,8 @@ struct Hierarchy {
     bool empty() const { return up_offsets.empty(); }
 };
 
+struct Cch;  // routing/src/cch.hpp
+
 class RoadGraph::Impl {
 public:
     Array<Point2> positions;
@@ -107,6 +110,8 @@ public:
     Array<std::uint32_t> landmark_nodes;
     LandmarkTables lm;
     Hierarchy ch_time, ch_dist;  // empty when built without hierarchies
+    // The customizable hierarchy, built on first use (not stored: ~0.1 s on the embedded graph).
+    const Cch& customizable() const;
     std::vector<Crossing> crossings;
     std::uint64_t signature = 0;
 
@@ -122,6 +127,8 @@ public:
     std::unique_ptr<Owned> owned;
     void* map_addr = nullptr;
     std::size_t map_len = 0;
+    mutable std::once_flag cch_once;
+    mutable std::unique_ptr<Cch> cch;
 
     ~Impl();
 
@@ -148,6 +155,12 @@ public:
         for (long y = cy(b.min_lat); y <= cy(b.max_lat); ++y)
             for (long x = cx(b.min_lon); x <= cx(b.max_lon); ++x) f(static_cast<std::uint32_t>(y * grid_cols + x));
     }
+};
+
+// Where a search starts or ends: a node, reached at an offset cost (the rest of a snapped position's edge).
+struct Endpoint {
+    std::uint32_t node;
+    double cost;
 };
 
 // The waiting time at a crossing that the graph's precomputed bounds (landmark time tables, hierarchies)

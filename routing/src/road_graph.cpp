@@ -21,6 +21,7 @@
 #include "aras/geo/geodesy.hpp"
 #include "aras/geo/layer_io.hpp"
 #include "graph_impl.hpp"
+#include "cch.hpp"
 #include "hierarchy.hpp"
 
 namespace aras::routing {

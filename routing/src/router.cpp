@@ -15,6 +15,7 @@
 #include "aras/geo/geodesy.hpp"
 #include "aras/geo/geometry_ops.hpp"
 #include "graph_impl.hpp"
+#include "cch.hpp"
 #include "hierarchy.hpp"
 
 namespace aras::routing {
@@ -115,15 +116,27 @@ struct QueryCost {
     const RoadGraph::Impl* g = nullptr;
     Metric metric = Metric::Time;
     std::vector<std::uint64_t> blocked;   // bit per edge; empty = nothing blocked
-    std::vector<float> factor;            // per edge; empty = all 1
+    std::vector<std::uint64_t> factored;  // bit per edge a soft zone gives a factor; empty = none
+    std::vector<std::pair<std::uint32_t, float>> factors;  // those edges' factors, by edge
     std::vector<double> crossing_extra;   // per crossing: waiting time (s), +inf when closed
     std::vector<float> piece_factor;      // alternatives' penalties; empty = none
     std::vector<ZoneShape> hard_zones;
+    // Edges blocked or given a factor, and pieces given a penalty (repeats allowed): with the crossings, every
+    // edge whose cost may differ from the graph's.
+    std::vector<std::uint32_t> touched, touched_pieces;
 
-    bool is_blocked(std::uint32_t e) const { return !blocked.empty() && (blocked[e >> 6] >> (e & 63)) & 1u; }
+    static bool bit(const std::vector<std::uint64_t>& bits, std::uint32_t e) {
+        return !bits.empty() && (bits[e >> 6] >> (e & 63)) & 1u;
+    }
+    bool is_blocked(std::uint32_t e) const { return bit(blocked, e); }
+    float factor(std::uint32_t e) const {
+        if (!bit(factored, e)) return 1.0f;
+        return std::lower_bound(factors.begin(), factors.end(), std::pair<std::uint32_t, float>(e, 0.0f))->second;
+    }
     void block(std::uint32_t e) {
         if (blocked.empty()) blocked.assign((g->edges.size() + 63) / 64, 0);
         blocked[e >> 6] |= std::uint64_t(1) << (e & 63);
+        touched.push_back(e);
     }
     // What the search minimises.
     double cost(std::uint32_t e) const {
@@ -135,7 +148,7 @@ struct QueryCost {
             if (!std::isfinite(x)) return kInf;
             if (metric == Metric::Time) c += x;
         }
-        if (!factor.empty()) c *= factor[e];
+        if (!factored.empty()) c *= factor(e);
         if (!piece_factor.empty()) c *= piece_factor[r.piece & ~kReversedBit];
         return c;
     }
@@ -217,12 +230,24 @@ QueryCost resolve(const RoadGraph::Impl& g, const Costing& costing) {
                 if (h.hard) {
                     q.block(e);
                 } else {
-                    if (q.factor.empty()) q.factor.assign(g.edges.size(), 1.0f);
-                    q.factor[e] *= static_cast<float>(h.penalty_factor);
+                    q.factors.emplace_back(e, static_cast<float>(h.penalty_factor));
+                    q.touched.push_back(e);
                 }
             }
         }
         if (h.hard) q.hard_zones.push_back(std::move(z));
+    }
+    // One factor per edge: the product of its zones' factors, in the zones' order.
+    if (!q.factors.empty()) {
+        std::stable_sort(q.factors.begin(), q.factors.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::size_t out = 0;
+        for (std::size_t i = 0; i < q.factors.size(); ++i) {
+            if (out > 0 && q.factors[out - 1].first == q.factors[i].first) q.factors[out - 1].second *= q.factors[i].second;
+            else q.factors[out++] = q.factors[i];
+        }
+        q.factors.resize(out);
+        q.factored.assign((g.edges.size() + 63) / 64, 0);
+        for (const auto& [e, f] : q.factors) q.factored[e >> 6] |= std::uint64_t(1) << (e & 63);
     }
     return q;
 }
@@ -494,11 +519,6 @@ thread_local QuaternaryHeap<PointItem, PointBefore> tl_point_heap;
 thread_local QuaternaryHeap<TreeItem, TreeBefore> tl_tree_heap;
 thread_local SearchStats tl_stats;
 
-struct Endpoint {
-    std::uint32_t node;
-    double cost;
-};
-
 struct Found {
     double cost = kInf;
     int target = -1;  // index into targets
@@ -601,16 +621,13 @@ struct InflatedAlt {
     void prefetch(std::uint32_t v) const { bound.prefetch(v); }
 };
 
-// A* from several sources to several targets with lower bound `h` (an infinite bound: cannot reach). With a
-// finite `upper` (the cost of a known path), only strictly cheaper paths are looked for: nothing whose key
-// reaches it is queued, and target -1 means none is cheaper.
+// A* from several sources to several targets with lower bound `h` (an infinite bound: cannot reach).
 template <class Bound>
 Found a_star(Scratch& s, const QueryCost& q, const std::vector<Endpoint>& sources, const std::vector<Endpoint>& targets,
-             const Bound& h, double upper = kInf) {
+             const Bound& h) {
     const RoadGraph::Impl& g = *q.g;
     s.reset(g);
     Found found;
-    found.cost = upper;
     if (targets.empty()) return found;
     auto& heap = tl_point_heap;
     heap.clear();
@@ -729,7 +746,7 @@ std::vector<std::uint32_t> walk_back(const Scratch& s, const RoadGraph::Impl& g,
 // ---------------------------------------------------------------------------------------------
 // Contraction hierarchy searches
 
-// Per-thread state of the CH searches: forward and backward labels, and memoised CH potentials.
+// Per-thread state of the CH searches: forward and backward labels.
 struct ChScratch {
     struct Label {
         double dist;
@@ -740,9 +757,6 @@ struct ChScratch {
     const void* owner = nullptr;
     std::size_t n = 0;
     std::vector<Label> fwd, bwd;
-    std::vector<double> pot;
-    std::vector<std::uint32_t> pot_stamp;
-    std::vector<std::uint32_t> stack;
     std::uint32_t gen = 0;
 
     void reset(const RoadGraph::Impl& g) {
@@ -751,14 +765,11 @@ struct ChScratch {
             n = g.node_count();
             fwd.assign(n, Label{kInf, 0, kInvalidId, kInvalidId});
             bwd = fwd;
-            pot.assign(n, kInf);
-            pot_stamp.assign(n, 0);
             gen = 0;
         }
         if (++gen == 0) {
             for (auto& l : fwd) l.stamp = 0;
             for (auto& l : bwd) l.stamp = 0;
-            std::fill(pot_stamp.begin(), pot_stamp.end(), 0);
             gen = 1;
         }
     }
@@ -846,79 +857,16 @@ ChPath ch_search(const RoadGraph::Impl& g, const Hierarchy& h, const std::vector
     return p;
 }
 
-// CH potentials (Strasser & Zeitz 2021): the exact base-cost distance from v to the targets, from one full
-// backward upward search and, per node asked for, the best way up the hierarchy to a node it reached
-// (memoised). A lower bound for any Costing that only raises costs (closures, zones, penalties).
-class ChPotential {
-public:
-    ChPotential(const RoadGraph::Impl& g, const Hierarchy& h, const std::vector<Endpoint>& targets)
-        : h_(h), s_(tl_ch) {
-        s_.reset(g);
-        auto& heap = tl_ch_bwd_heap;
-        seed(s_, s_.bwd, heap, targets);
-        while (!heap.empty()) {
-            const auto [du, u] = heap.top();
-            heap.pop();
-            if (du > s_.get(s_.bwd, u)) continue;
-            for (std::uint32_t i = h.down_offsets[u]; i < h.down_offsets[u + 1]; ++i) {
-                const ChArc& a = h.down[i];
-                if (du + a.weight < s_.get(s_.bwd, a.head)) {
-                    s_.put(s_.bwd, a.head, du + a.weight, u, a.arc);
-                    heap.push({du + a.weight, a.head});
-                }
-            }
-        }
-    }
-    double operator()(std::uint32_t v) const {
-        if (s_.pot_stamp[v] == s_.gen) return s_.pot[v];
-        auto& stack = s_.stack;
-        stack.assign(1, v);
-        while (!stack.empty()) {
-            const std::uint32_t x = stack.back();
-            if (s_.pot_stamp[x] == s_.gen) {
-                stack.pop_back();
-                continue;
-            }
-            bool ready = true;
-            for (std::uint32_t i = h_.up_offsets[x]; i < h_.up_offsets[x + 1]; ++i)
-                if (s_.pot_stamp[h_.up[i].head] != s_.gen) stack.push_back(h_.up[i].head), ready = false;
-            if (!ready) continue;
-            double best = s_.get(s_.bwd, x);
-            for (std::uint32_t i = h_.up_offsets[x]; i < h_.up_offsets[x + 1]; ++i)
-                best = std::min(best, h_.up[i].weight + s_.pot[h_.up[i].head]);
-            s_.pot[x] = best;
-            s_.pot_stamp[x] = s_.gen;
-            stack.pop_back();
-        }
-        return s_.pot[v];
-    }
-    void prefetch(std::uint32_t v) const { __builtin_prefetch(&s_.pot_stamp[v]); }
-
-private:
-    const Hierarchy& h_;
-    ChScratch& s_;
-};
-
-// How the query's costs relate to the hierarchy's: equal on every edge; lower bounded by them when the Costing
-// only raises costs (no crossing cheaper than the graph's value, none reopened that the layer closes, which
-// the hierarchy leaves out); or neither.
-enum class ChFit { Equal, Bounds, None };
-
-ChFit hierarchy_fit(const RoadGraph::Impl& g, const QueryCost& q) {
-    bool equal = q.blocked.empty() && q.factor.empty() && q.piece_factor.empty();
+// True when the query's costs are the hierarchy's on every edge: nothing blocked, no factor, every crossing
+// open in the layer waiting its own time (or open, for distance).
+bool base_costs(const RoadGraph::Impl& g, const QueryCost& q) {
+    if (!q.blocked.empty() || !q.factors.empty() || !q.piece_factor.empty()) return false;
     for (std::size_t i = 0; i < g.crossings.size(); ++i) {
         const Crossing& c = g.crossings[i];
         const double x = q.crossing_extra[i];
-        if (!c.open) {
-            if (std::isfinite(x)) return ChFit::None;
-        } else if (q.metric == Metric::Time) {
-            if (x < base_wait_s(c)) return ChFit::None;
-            equal = equal && x == base_wait_s(c);
-        } else {
-            equal = equal && std::isfinite(x);
-        }
+        if (!c.open ? std::isfinite(x) : q.metric == Metric::Time ? x != base_wait_s(c) : !std::isfinite(x)) return false;
     }
-    return equal ? ChFit::Equal : ChFit::Bounds;
+    return true;
 }
 
 // A shortest path between graph nodes: whole edges from the chosen source's node to the chosen target's.
@@ -928,58 +876,58 @@ struct NodeRoute {
     std::vector<std::uint32_t> edges;
 };
 
+// The edges whose cost under the query differs from the hierarchy's base cost, with that cost.
+std::vector<EdgeCost> changed_edges(const RoadGraph::Impl& g, const Cch& c, const QueryCost& q) {
+    std::vector<EdgeCost> out;
+    auto consider = [&](std::uint32_t e) {
+        const double x = q.cost(e);
+        if (x != base_cost(g, e, q.metric)) out.push_back({e, x});
+    };
+    for (std::uint32_t e : q.touched) consider(e);
+    for (std::uint32_t p : q.touched_pieces)
+        for (std::uint32_t e : {g.pieces[p].edge_fwd, g.pieces[p].edge_bwd})
+            if (e != kInvalidId) consider(e);
+    for (std::uint32_t e : c.crossing_edges) consider(e);
+    return out;
+}
+
 NodeRoute search_nodes(const RoadGraph::Impl& g, const QueryCost& q, const std::vector<Endpoint>& sources,
                        const std::vector<Endpoint>& targets, Algorithm algorithm) {
     NodeRoute r;
     tl_stats = {};
     if (sources.empty() || targets.empty()) return r;
-    // The path an A* (or Dijkstra) search found, from its tree in `s`.
-    auto take_search_path = [&](const Scratch& s, const Found& f) {
-        r.cost = f.cost;
-        r.target = f.target;
-        r.edges = walk_back(s, g, targets[std::size_t(f.target)].node);
+    // A path ending at graph node `end`: the target there with the smallest offset.
+    auto take_path = [&](double cost, std::vector<std::uint32_t>&& edges, std::uint32_t end) {
+        for (std::size_t t = 0; t < targets.size(); ++t)
+            if (targets[t].node == end && (r.target < 0 || targets[t].cost < targets[std::size_t(r.target)].cost))
+                r.target = static_cast<int>(t);
+        r.cost = cost;
+        r.edges = std::move(edges);
     };
     const Hierarchy& h = g.hierarchy(q.metric == Metric::Distance);
-    const ChFit fit = algorithm == Algorithm::Hierarchy && !h.empty() ? hierarchy_fit(g, q) : ChFit::None;
-    if (fit != ChFit::None) {
-        ChPath c = ch_search(g, h, sources, targets);
-        tl_stats.settled = c.settled;
-        // Nothing reachable on base costs: nothing reachable on costs that only rise.
-        if (!std::isfinite(c.cost)) return r;
-        // The path's cost under the Costing: equal to its lower bound when no edge of it changed.
-        bool exact = true;
-        double raised = c.cost;
-        if (fit == ChFit::Bounds)
-            for (std::uint32_t e : c.edges) {
-                const double qe = q.cost(e), be = base_cost(g, e, q.metric);
-                if (qe != be) exact = false, raised += qe - be;
-            }
-        auto take_hierarchy_path = [&](double cost) {
-            for (std::size_t t = 0; t < targets.size(); ++t)
-                if (targets[t].node == c.end && (r.target < 0 || targets[t].cost < targets[std::size_t(r.target)].cost))
-                    r.target = static_cast<int>(t);
-            r.cost = cost;
-            r.edges = std::move(c.edges);
-        };
-        if (exact) {
-            // The path costs the same under the Costing as its lower bound: it is the query's optimum.
-            take_hierarchy_path(c.cost);
+    if (algorithm == Algorithm::Hierarchy && !h.empty()) {
+        if (base_costs(g, q)) {
+            ChPath c = ch_search(g, h, sources, targets);
+            tl_stats.settled = c.settled;
             tl_stats.hierarchy_exact = true;
+            if (std::isfinite(c.cost)) take_path(c.cost, std::move(c.edges), c.end);
             return r;
         }
-        // A* for a path cheaper than the hierarchy's under the Costing (its cost bounds the search: with soft
-        // zones and penalties it is finite and prunes; through a blocked edge it is infinite).
-        Scratch& s = tl_scratch;
-        const ChPotential potential(g, h, targets);
-        const Found f = a_star(s, q, sources, targets, potential, raised);
-        tl_stats.settled += c.settled;
-        if (f.target >= 0) take_search_path(s, f);
-        else if (std::isfinite(raised)) take_hierarchy_path(raised);  // nothing cheaper: it is the optimum
+        // Changed costs (raised or lowered): the customizable hierarchy, re-customised for the edges they change.
+        const Cch& cch = g.customizable();
+        CchPath c = cch_search(g, cch, q.metric, changed_edges(g, cch, q), sources, targets);
+        tl_stats.settled = c.visited;
+        tl_stats.recustomised = c.changed_arcs;
+        if (std::isfinite(c.cost)) take_path(c.cost, std::move(c.edges), c.end);
         return r;
     }
     Scratch& s = tl_scratch;
     const Found f = point_search(s, q, sources, targets, algorithm != Algorithm::Dijkstra);
-    if (f.target >= 0) take_search_path(s, f);
+    if (f.target >= 0) {
+        r.cost = f.cost;
+        r.target = f.target;
+        r.edges = walk_back(s, g, targets[std::size_t(f.target)].node);
+    }
     return r;
 }
 
@@ -1288,7 +1236,11 @@ RouteResult Router::route(const RouteRequest& request) const {
         for (int iter = 0; iter < 4 * request.alternatives + 4 && static_cast<int>(routes.size()) <= request.alternatives;
              ++iter) {
             for (const auto& r : routes)
-                for (auto e : r.edges) penalised.piece_factor[g.edges[e].piece & ~kReversedBit] *= 1.25f;
+                for (auto e : r.edges) {
+                    const std::uint32_t piece = g.edges[e].piece & ~kReversedBit;
+                    penalised.piece_factor[piece] *= 1.25f;
+                    penalised.touched_pieces.push_back(piece);
+                }
             Path p = best_path(g, penalised, anchors[0].hit, anchors[1].hit, request.algorithm);
             if (!std::isfinite(p.cost)) break;
             Route cand = make_route(g, q, anchors, {p});

@@ -37,7 +37,8 @@ struct RouteRequest {
 // Statistics of the last search on this thread (for benchmarks and tests).
 struct SearchStats {
     std::size_t settled = 0;
-    bool hierarchy_exact = false;  // Hierarchy: the CH path was valid under the Costing (no A* needed)
+    bool hierarchy_exact = false;  // Hierarchy: the CH path was valid under the Costing (no re-customisation)
+    std::size_t recustomised = 0;  // Hierarchy: arcs of the customizable hierarchy recomputed for the Costing
 };
 
 // All queries are const and thread-safe: scratch space is per thread.
