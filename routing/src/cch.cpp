@@ -5,6 +5,7 @@
 #include <metis.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -87,7 +88,9 @@ std::vector<std::uint32_t> nested_dissection(std::uint32_t n, const std::vector<
 }  // namespace
 
 std::unique_ptr<Cch> build_cch(const RoadGraph::Impl& g) {
+    static std::atomic<std::uint64_t> next_id{1};
     auto c = std::make_unique<Cch>();
+    c->id = next_id++;
     const std::uint32_t n = static_cast<std::uint32_t>(g.node_count());
     c->n = n;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> links;
@@ -192,7 +195,7 @@ namespace {
 // Per-thread working copies of the customisations and the search's labels. A thread's copy of one metric holds
 // its last query's customisation until a query with other changes comes.
 struct CchScratch {
-    const Cch* owner = nullptr;
+    std::uint64_t owner = 0;  // Cch::id
     Cch::Customisation w[2];
     int cached_metric = -1;           // the metric whose copy differs from its base, -1 when none
     std::vector<EdgeCost> cached;     // the changes it is customised for
@@ -209,8 +212,8 @@ struct CchScratch {
         work;
 
     void attach(const RoadGraph::Impl& g, const Cch& c, int m) {
-        if (owner != &c) {
-            owner = &c;
+        if (owner != c.id) {
+            owner = c.id;
             w[0] = {};
             w[1] = {};
             cached_metric = -1;

@@ -16,6 +16,7 @@
 namespace aras::routing {
 
 struct Cch {
+    std::uint64_t id = 0;  // unique per process: per-thread state is keyed by it, not by an address a later one reuses
     std::uint32_t n = 0;
     std::vector<std::uint32_t> rank;     // graph node -> rank (position in the elimination order)
     std::vector<std::uint32_t> node_at;  // rank -> graph node
