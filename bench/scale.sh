@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Scale figures for docs/BENCHMARKS.md: graph build time, peak memory, cache file size, ALT/Dijkstra query
-# time (CH, ALT, Dijkstra) and isochrone latency against network size, as a Markdown table on stdout.
+# time (CH, ALT, Dijkstra), isochrone latency and the customizable hierarchy (its build on the first restricted
+# query, node-to-node search under a soft zone fresh and repeated vs plain CH, RSS before/after it) against
+# network size, as a Markdown table on stdout.
 #   bench/scale.sh [BUILD_DIR] [SIZES]      defaults: build-bench, "10000 100000 1000000"
 # Networks: the deterministic synthetic grid (bench/synthetic.cpp) at each size, the OSM extracts of
 # tests/data/osm (aras import, then the graph built from the imported layers) and the embedded region.
@@ -27,6 +29,12 @@ field() { grep -o "$1=[^ ]*" "$2" | head -1 | cut -d= -f2; }          # key=valu
 rss_mb() { awk '/Maximum resident set size/ {printf "%.0f", $NF / 1024}' "$1"; }
 wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s}' "$1"; }
 
+# The customizable-hierarchy columns of a query log: CCH build s | CH node µs | soft zone µs fresh / repeated
+# (arcs re-customised per fresh query) | RSS before / after the CCH.
+cch() {
+  echo "$(field cch_build_s "$1") | $(field ch_node_us "$1") | $(field soft_us "$1") / $(field soft_repeat_us "$1") ($(field soft_recustomised "$1")) | $(field rss_before_cch_mb "$1") / $(field rss_after_cch_mb "$1")"
+}
+
 rows=()
 row() { rows+=("$1"); }
 
@@ -38,7 +46,7 @@ for n in $sizes; do
   dpairs=50; [[ $n -ge 1000000 ]] && dpairs=20
   run "$work/q$n" "$scale" query --graph "$work/synth$n.bin" --pairs 200 --dijkstra-pairs "$dpairs"
   b=$work/b$n.out q=$work/q$n.out
-  row "| synthetic $n | $(field nodes "$b") | $(field edges "$b") | – | $(field build_s "$b") (hierarchies $(field ch_build_s "$b"); + $(field generate_s "$b") generate) | $(rss_mb "$work/b$n.time") | $(field file_mb "$b") | $(field load_s "$q") | $(rss_mb "$work/q$n.time") | $(field ch_ms "$q") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field ch_speedup "$q")× / $(field speedup "$q")× | $(field ch_settled "$q") / $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) |"
+  row "| synthetic $n | $(field nodes "$b") | $(field edges "$b") | – | $(field build_s "$b") (hierarchies $(field ch_build_s "$b"); + $(field generate_s "$b") generate) | $(rss_mb "$work/b$n.time") | $(field file_mb "$b") | $(field load_s "$q") | $(rss_mb "$work/q$n.time") | $(field ch_ms "$q") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field ch_speedup "$q")× / $(field speedup "$q")× | $(field ch_settled "$q") / $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) | $(cch "$q") |"
 done
 
 # Real data: import (OSM PBF through GDAL), then the graph build from the imported layers (first load,
@@ -56,14 +64,14 @@ real() {
   run "$work/q$name" "$scale" query --data "$data" --cache "$work/cache$name" --pairs 200 --dijkstra-pairs 50
   local g=$work/g$name.out q=$work/q$name.out file_mb
   file_mb=$(du -k "$work/cache$name"/*/road_graph.bin | awk '{printf "%.1f", $1 / 1024}')
-  row "| $name | $(field nodes "$q") | $(field edges "$q") | $import_s | $(field load_s "$g") | $(rss_mb "$work/g$name.time") | $file_mb | $(field load_s "$q") | $(rss_mb "$work/q$name.time") | $(field ch_ms "$q") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field ch_speedup "$q")× / $(field speedup "$q")× | $(field ch_settled "$q") / $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) |"
+  row "| $name | $(field nodes "$q") | $(field edges "$q") | $import_s | $(field load_s "$g") | $(rss_mb "$work/g$name.time") | $file_mb | $(field load_s "$q") | $(rss_mb "$work/q$name.time") | $(field ch_ms "$q") | $(field alt_ms "$q") | $(field dijkstra_ms "$q") | $(field ch_speedup "$q")× / $(field speedup "$q")× | $(field ch_settled "$q") / $(field alt_settled "$q") / $(field dijkstra_settled "$q") | $(field iso_ms "$q") ($(field iso_reached_km "$q") km) | $(cch "$q") |"
 }
 for pbf in "$root"/tests/data/osm/*.osm.pbf; do
   [[ -f $pbf ]] && real "$(basename "$pbf" .osm.pbf)" "$pbf"
 done
 real "embedded region" "$root/data"
 
-echo "| network | nodes | edges | import (wall, peak RSS) | graph build s | build peak RSS MB | graph file MB | load s | query peak RSS MB | CH ms | ALT ms | Dijkstra ms | Dijkstra ÷ CH / ÷ ALT | settled CH / ALT / Dijkstra | isochrone 15 min ms (road reached) |"
-echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| network | nodes | edges | import (wall, peak RSS) | graph build s | build peak RSS MB | graph file MB | load s | query peak RSS MB | CH ms | ALT ms | Dijkstra ms | Dijkstra ÷ CH / ÷ ALT | settled CH / ALT / Dijkstra | isochrone 15 min ms (road reached) | CCH build s | CH node µs | soft zone µs fresh / repeated (arcs re-customised) | RSS before / after CCH MB |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
