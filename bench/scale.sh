@@ -20,10 +20,17 @@ done
 work=$(mktemp -d /tmp/aras-scale.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
+# Every step runs under a virtual-memory cap (ARAS_SCALE_MEM_GB, default 60 % of the memory available at the
+# start): the customizable hierarchy grows faster than the graph, and on a shared machine without swap an
+# allocation failure (reported as "out of memory" in the table) is better than the OOM killer.
+mem_gb=${ARAS_SCALE_MEM_GB:-$(awk '/MemAvailable/ {printf "%d", $2 * 0.6 / 1048576}' /proc/meminfo)}
+(( mem_gb >= 1 )) || mem_gb=1
+
 # run LOG CMD...: runs under /usr/bin/time -v, stdout to LOG.out; prints nothing.
 run() {
   local log=$1; shift
-  /usr/bin/time -v -o "$log.time" "$@" >"$log.out" 2>"$log.err" || { cat "$log.err" >&2; exit 1; }
+  ( ulimit -v $((mem_gb * 1048576)); exec /usr/bin/time -v -o "$log.time" "$@" ) >"$log.out" 2>"$log.err" ||
+    { cat "$log.err" >&2; exit 1; }
 }
 field() { grep -o "$1=[^ ]*" "$2" | head -1 | cut -d= -f2; }          # key=value from a line
 rss_mb() { awk '/Maximum resident set size/ {printf "%.0f", $NF / 1024}' "$1"; }
@@ -32,13 +39,17 @@ wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; f
 # The customizable-hierarchy columns of a query log: CCH build s | CH node µs | soft zone µs fresh / repeated
 # (arcs re-customised per fresh query) | RSS before / after the CCH.
 cch() {
-  echo "$(field cch_build_s "$1") | $(field ch_node_us "$1") | $(field soft_us "$1") / $(field soft_repeat_us "$1") ($(field soft_recustomised "$1")) | $(field rss_before_cch_mb "$1") / $(field rss_after_cch_mb "$1")"
+  if grep -q cch_error= "$1"; then
+    echo "out of memory (cap $mem_gb GB) | $(field ch_node_us "$1") | – | $(field rss_before_cch_mb "$1") / –"
+  else
+    echo "$(field cch_build_s "$1") | $(field ch_node_us "$1") | $(field soft_us "$1") / $(field soft_repeat_us "$1") ($(field soft_recustomised "$1")) | $(field rss_before_cch_mb "$1") / $(field rss_after_cch_mb "$1")"
+  fi
 }
 
 rows=()
 row() { rows+=("$1"); }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load at start $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load at start $(cut -d' ' -f1-3 /proc/loadavg), memory cap per step $mem_gb GB" >&2
 
 for n in $sizes; do
   echo "synthetic $n ..." >&2
