@@ -52,7 +52,9 @@ struct Cch {
     std::size_t arcs() const { return head.size(); }
 };
 
-// The order comes from METIS_NodeND on the undirected graph (fixed seed, so reproducible).
+// The order comes from METIS_NodeND on the undirected graph (fixed seed, so reproducible). nullptr when the
+// graph's separators are too large for it (more than 16 arcs or 64 triangles per node: grid-like networks),
+// checked before anything that size is allocated; arc and triangle indices then stay below 2^31.
 std::unique_ptr<Cch> build_cch(const RoadGraph::Impl& g);
 
 // An edge whose cost under the query is not its base cost (hierarchy.hpp base_cost).

@@ -924,5 +924,6 @@ RoadInfo RoadGraph::road(std::uint32_t index) const {
 geo::BBox RoadGraph::extent() const { return impl_->bbox; }
 int RoadGraph::landmark_count() const { return static_cast<int>(impl_->landmarks()); }
 bool RoadGraph::has_hierarchy() const { return !impl_->ch_time.empty(); }
+bool RoadGraph::has_customizable_hierarchy() const { return has_hierarchy() && impl_->customizable() != nullptr; }
 
 }  // namespace aras::routing

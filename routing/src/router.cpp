@@ -913,13 +913,15 @@ NodeRoute search_nodes(const RoadGraph::Impl& g, const QueryCost& q, const std::
             if (std::isfinite(c.cost)) take_path(c.cost, std::move(c.edges), c.end);
             return r;
         }
-        // Changed costs (raised or lowered): the customizable hierarchy, re-customised for the edges they change.
-        const Cch& cch = g.customizable();
-        CchPath c = cch_search(g, cch, q.metric, changed_edges(g, cch, q), sources, targets);
-        tl_stats.settled = c.visited;
-        tl_stats.recustomised = c.changed_arcs;
-        if (std::isfinite(c.cost)) take_path(c.cost, std::move(c.edges), c.end);
-        return r;
+        // Changed costs (raised or lowered): the customizable hierarchy, re-customised for the edges they change
+        // (ALT below when the graph has none).
+        if (const Cch* cch = g.customizable()) {
+            CchPath c = cch_search(g, *cch, q.metric, changed_edges(g, *cch, q), sources, targets);
+            tl_stats.settled = c.visited;
+            tl_stats.recustomised = c.changed_arcs;
+            if (std::isfinite(c.cost)) take_path(c.cost, std::move(c.edges), c.end);
+            return r;
+        }
     }
     Scratch& s = tl_scratch;
     const Found f = point_search(s, q, sources, targets, algorithm != Algorithm::Dijkstra);

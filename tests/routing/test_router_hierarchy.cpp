@@ -395,6 +395,45 @@ TEST(RouterHierarchy, TinyAndEmptyGraphsBuildAHierarchyOrSayWhy) {
     }
 }
 
+TEST(RouterHierarchy, AGraphUnsuitedToTheCustomizableHierarchyAnswersChangedCostsWithAlt) {
+    // 40 places on a circle, a road between every two: the chordal supergraph is the complete graph (19.5 arcs
+    // and 247 triangles per node), beyond the customizable hierarchy's limits, so changed costs take ALT.
+    constexpr int kPlaces = 40;
+    std::vector<geo::LonLat> at;
+    for (int i = 0; i < kPlaces; ++i)
+        at.push_back({46.0 + 0.5 * std::cos(2 * M_PI * i / kPlaces), 38.0 + 0.5 * std::sin(2 * M_PI * i / kPlaces)});
+    geo::Layer roads{"roads", {}, {}};
+    for (int i = 0; i < kPlaces; ++i)
+        for (int j = i + 1; j < kPlaces; ++j) {
+            geo::Feature f;
+            f.geometry = geo::LineString{at[std::size_t(i)], at[std::size_t(j)]};
+            f.properties = {{"road_id", roads.features.size() + 1}, {"class", (i + j) % 3 ? "primary" : "secondary"},
+                            {"country", "IR"}};
+            roads.features.push_back(std::move(f));
+        }
+    const auto dense = RoadGraph::build(roads, geo::Layer{"crossings", {}, {}});
+    ASSERT_EQ(dense->node_count(), std::size_t(kPlaces));
+    ASSERT_TRUE(dense->has_hierarchy());
+    EXPECT_FALSE(dense->has_customizable_hierarchy());
+    EXPECT_TRUE(router().graph().has_customizable_hierarchy()) << "the embedded region is a road network";
+    const Router r(dense);
+    Costing soft;
+    soft.hazards.push_back(Hazard::circle({46.0, 38.0}, 30.0, false, 3.0));
+    Costing closed;
+    closed.closed_roads = {1, 2, 3, 40};
+    for (const Costing& costing : {soft, closed})
+        for (NodeId a = 0; a < kPlaces; a += 3)
+            for (NodeId b = 1; b < kPlaces; b += 7) {
+                const auto h = r.shortest_path(a, b, costing, Algorithm::Hierarchy);
+                EXPECT_EQ(Router::last_stats().recustomised, 0u);
+                const auto d = r.shortest_path(a, b, costing, Algorithm::Dijkstra);
+                ASSERT_EQ(h.has_value(), d.has_value());
+                if (h) {
+                    EXPECT_NEAR(h->cost, d->cost, kRel * d->cost) << a << " -> " << b;
+                }
+            }
+}
+
 TEST(RouterHierarchy, ConcurrentQueriesAnswerLikeSequentialOnes) {
     // Scratch space and customisations are per thread: two threads on one Router, mixing plain and customised
     // queries.

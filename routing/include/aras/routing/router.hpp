@@ -15,9 +15,9 @@ namespace aras::routing {
 enum class Algorithm {
     Dijkstra,   // plain, the reference
     Alt,        // A* with landmark lower bounds (valid under any Costing); Dijkstra when no landmarks
-    Hierarchy,  // contraction hierarchy of the graph's base costs; a query whose Costing changes an edge on
-                // the hierarchy's path runs A* with CH potentials (exact). Falls back to Alt when the graph
-                // has no hierarchy or the Costing makes a crossing cheaper than the graph's value.
+    Hierarchy,  // contraction hierarchy of the graph's base costs; a query whose Costing changes any edge's cost
+                // (up or down) uses the customizable hierarchy, re-customised for those edges. Alt when the
+                // graph has no hierarchy.
 };
 
 // A node-to-node shortest path (edge ids in order) and its cost under the Costing's metric.
@@ -37,8 +37,10 @@ struct RouteRequest {
 // Statistics of the last search on this thread (for benchmarks and tests).
 struct SearchStats {
     std::size_t settled = 0;
-    bool hierarchy_exact = false;  // Hierarchy: the CH path was valid under the Costing (no re-customisation)
-    std::size_t recustomised = 0;  // Hierarchy: arcs of the customizable hierarchy recomputed for the Costing
+    bool hierarchy_exact = false;  // Hierarchy: the plain CH answered (the Costing changes no edge's cost)
+    // Hierarchy: arcs of the customizable hierarchy recomputed for the Costing; 0 when the thread's previous
+    // query had the same changes and its customisation was reused.
+    std::size_t recustomised = 0;
 };
 
 // All queries are const and thread-safe: scratch space is per thread.
