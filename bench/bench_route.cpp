@@ -179,6 +179,20 @@ void BM_SearchHierarchyAvoidZonesFresh(benchmark::State& s) {
 void BM_SearchHierarchySoftZoneFresh(benchmark::State& s) {
     search_pairs(s, Algorithm::Hierarchy, {soft_costing(3.0), soft_costing(2.5)});
 }
+// Zone size: a soft zone of Arg km around Tabriz, fresh (×3 / ×2.5 alternating) and repeated, and ALT under it.
+Costing soft_radius(double km, double factor) {
+    Costing c;
+    c.hazards.push_back(Hazard::circle({46.2919, 38.08}, km, false, factor));
+    return c;
+}
+void BM_SearchHierarchySoftRadiusFresh(benchmark::State& s) {
+    const double km = double(s.range(0));
+    search_pairs(s, Algorithm::Hierarchy, {soft_radius(km, 3.0), soft_radius(km, 2.5)});
+}
+void BM_SearchHierarchySoftRadius(benchmark::State& s) {
+    search_pairs(s, Algorithm::Hierarchy, {soft_radius(double(s.range(0)), 3.0)});
+}
+void BM_SearchAltSoftRadius(benchmark::State& s) { search_pairs(s, Algorithm::Alt, {soft_radius(double(s.range(0)), 3.0)}); }
 BENCHMARK(BM_SearchDijkstra)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchAlt)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchHierarchy)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
@@ -189,6 +203,9 @@ BENCHMARK(BM_SearchAltSoftZone)->Iterations(kPairs)->Unit(benchmark::kMicrosecon
 BENCHMARK(BM_SearchDijkstraSoftZone)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchHierarchyAvoidZonesFresh)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchHierarchySoftZoneFresh)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchHierarchySoftRadiusFresh)->Arg(10)->Arg(80)->Arg(200)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchHierarchySoftRadius)->Arg(10)->Arg(80)->Arg(200)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearchAltSoftRadius)->Arg(10)->Arg(80)->Arg(200)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 
 void alternatives2(benchmark::State& state, Algorithm algorithm) {
     const auto& qs = queries();

@@ -59,10 +59,79 @@ bool segments_intersect(const geo::LonLat& p1, const geo::LonLat& p2, const geo:
     return on(q1, q2, p1, d1) || on(q1, q2, p2, d2) || on(p1, p2, q1, d3) || on(p1, p2, q2, d4);
 }
 
+// A zone's polygons and a grid of cells over its box, each known to be wholly outside, wholly inside or crossed
+// by a ring (the cells an edge's box, widened by kCellMargin, overlaps). A point in an outside or inside cell
+// needs no polygon test, and a segment whose cells are none of them crossed meets no ring: a large zone's
+// interior and corners cost O(1) per shape point instead of a polygon test.
 struct ZoneShape {
+    static constexpr int kCells = 32;
+    static constexpr double kCellMargin = 1e-9;  // degrees: non-crossed cells stay this far from every ring
+    enum Cell : std::uint8_t { Outside, Inside, Crossed };
     std::vector<geo::Polygon> polygons;
     geo::BBox box;
+    double cell_w = 1, cell_h = 1;
+    std::vector<std::uint8_t> cells;  // kCells × kCells, row-major from box.min
+
+    int col(double lon) const { return std::clamp(int(std::floor((lon - box.min_lon) / cell_w)), 0, kCells - 1); }
+    int row(double lat) const { return std::clamp(int(std::floor((lat - box.min_lat) / cell_h)), 0, kCells - 1); }
+    Cell cell_at(const geo::LonLat& p) const { return Cell(cells[std::size_t(row(p.lat) * kCells + col(p.lon))]); }
+    // True when a cell overlapping the box (widened by the margin) is crossed by a ring.
+    bool crossed_within(const geo::BBox& b) const {
+        if (!b.intersects(box)) return false;
+        for (int y = row(b.min_lat - kCellMargin); y <= row(b.max_lat + kCellMargin); ++y)
+            for (int x = col(b.min_lon - kCellMargin); x <= col(b.max_lon + kCellMargin); ++x)
+                if (cells[std::size_t(y * kCells + x)] == Crossed) return true;
+        return false;
+    }
 };
+
+// Cells: crossed where a ring edge's box reaches; the others take the state of their centre, found per row of
+// centres by the crossings of the rings with it (the even-odd rule of point_in_ring).
+void classify_cells(ZoneShape& z) {
+    const int n = ZoneShape::kCells;
+    z.cell_w = std::max((z.box.max_lon - z.box.min_lon) / n, 1e-12);
+    z.cell_h = std::max((z.box.max_lat - z.box.min_lat) / n, 1e-12);
+    z.cells.assign(std::size_t(n * n), ZoneShape::Outside);
+    const double m = ZoneShape::kCellMargin;
+    for (const auto& poly : z.polygons)
+        for (const auto& ring : poly.rings)
+            for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                const geo::LonLat &a = ring[i], &b = ring[i + 1];
+                for (int y = z.row(std::min(a.lat, b.lat) - m); y <= z.row(std::max(a.lat, b.lat) + m); ++y)
+                    for (int x = z.col(std::min(a.lon, b.lon) - m); x <= z.col(std::max(a.lon, b.lon) + m); ++x)
+                        z.cells[std::size_t(y * n + x)] = ZoneShape::Crossed;
+            }
+    std::vector<double> xs;
+    for (int y = 0; y < n; ++y) {
+        const double cy = z.box.min_lat + (y + 0.5) * z.cell_h;
+        std::vector<std::uint8_t> inside(std::size_t(n), 0);
+        for (const auto& poly : z.polygons) {
+            if (poly.rings.empty() || poly.rings[0].size() < 4) continue;
+            // in[x]: inside the outer ring and no hole, as point_in_polygon decides.
+            std::vector<std::uint8_t> in(std::size_t(n), 0);
+            for (std::size_t r = 0; r < poly.rings.size(); ++r) {
+                const geo::Ring& ring = poly.rings[r];
+                if (ring.size() < 4) continue;
+                xs.clear();
+                for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+                    const auto &a = ring[i], &b = ring[j];
+                    if ((a.lat > cy) != (b.lat > cy)) xs.push_back((b.lon - a.lon) * (cy - a.lat) / (b.lat - a.lat) + a.lon);
+                }
+                for (int x = 0; x < n; ++x) {
+                    const double cx = z.box.min_lon + (x + 0.5) * z.cell_w;
+                    const bool odd = std::count_if(xs.begin(), xs.end(), [&](double v) { return cx < v; }) % 2 == 1;
+                    if (r == 0) in[std::size_t(x)] = odd;
+                    else if (odd) in[std::size_t(x)] = 0;
+                }
+            }
+            for (int x = 0; x < n; ++x) inside[std::size_t(x)] |= in[std::size_t(x)];
+        }
+        for (int x = 0; x < n; ++x) {
+            auto& c = z.cells[std::size_t(y * n + x)];
+            if (c != ZoneShape::Crossed && inside[std::size_t(x)]) c = ZoneShape::Inside;
+        }
+    }
+}
 
 ZoneShape zone_of(const Hazard& h) {
     ZoneShape z;
@@ -76,36 +145,44 @@ ZoneShape zone_of(const Hazard& h) {
                 z.box.extend(q);
             }
     if (z.box.empty()) throw CostingError("hazard area is empty");
+    classify_cells(z);
     return z;
-}
-
-// Every query tests the pieces near each of its zones (a 25 km circle: hundreds of pieces against a 64-gon),
-// so the exact tests run only where boxes overlap: points inside the zone's box, ring edges whose box meets
-// the line's.
-bool line_touches_zone(const geo::LineString& line, const ZoneShape& z) {
-    geo::BBox lb;
-    for (const auto& p : line) lb.extend(p);
-    for (const auto& poly : z.polygons) {
-        for (const auto& p : line)
-            if (z.box.contains(p) && point_in_polygon(p, poly)) return true;
-        for (const auto& ring : poly.rings)
-            for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
-                const geo::LonLat& a = ring[i];
-                const geo::LonLat& b = ring[i + 1];
-                if (std::max(a.lon, b.lon) < lb.min_lon || std::min(a.lon, b.lon) > lb.max_lon ||
-                    std::max(a.lat, b.lat) < lb.min_lat || std::min(a.lat, b.lat) > lb.max_lat)
-                    continue;
-                for (std::size_t k = 0; k + 1 < line.size(); ++k)
-                    if (segments_intersect(line[k], line[k + 1], a, b)) return true;
-            }
-    }
-    return false;
 }
 
 bool inside_zone(const geo::LonLat& p, const ZoneShape& z) {
     if (!z.box.contains(p)) return false;
+    switch (z.cell_at(p)) {
+        case ZoneShape::Outside: return false;
+        case ZoneShape::Inside: return true;
+        case ZoneShape::Crossed: break;
+    }
     for (const auto& poly : z.polygons)
         if (point_in_polygon(p, poly)) return true;
+    return false;
+}
+
+// Every query tests the pieces near each of its zones (hundreds to thousands of pieces against a 64-gon): a point
+// inside, or a segment crossing a ring; the cells settle most points and segments, the exact tests run in
+// crossed cells only, against ring edges whose box meets the segment's.
+bool line_touches_zone(const geo::LineString& line, const ZoneShape& z) {
+    for (const auto& p : line)
+        if (inside_zone(p, z)) return true;
+    for (std::size_t k = 0; k + 1 < line.size(); ++k) {
+        geo::BBox sb;
+        sb.extend(line[k]);
+        sb.extend(line[k + 1]);
+        if (!z.crossed_within(sb)) continue;  // its endpoints are outside and no ring passes its cells
+        for (const auto& poly : z.polygons)
+            for (const auto& ring : poly.rings)
+                for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                    const geo::LonLat& a = ring[i];
+                    const geo::LonLat& b = ring[i + 1];
+                    if (std::max(a.lon, b.lon) < sb.min_lon || std::min(a.lon, b.lon) > sb.max_lon ||
+                        std::max(a.lat, b.lat) < sb.min_lat || std::min(a.lat, b.lat) > sb.max_lat)
+                        continue;
+                    if (segments_intersect(line[k], line[k + 1], a, b)) return true;
+                }
+    }
     return false;
 }
 
