@@ -3,6 +3,7 @@
 #include "aras/routing/router.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -70,20 +71,31 @@ struct ZoneShape {
     std::vector<geo::Polygon> polygons;
     geo::BBox box;
     double cell_w = 1, cell_h = 1;
-    std::vector<std::uint8_t> cells;  // kCells × kCells, row-major from box.min
+    std::vector<std::uint8_t> cells;  // kCells × kCells, row-major from box.min; empty: not classified
 
     int col(double lon) const { return std::clamp(int(std::floor((lon - box.min_lon) / cell_w)), 0, kCells - 1); }
     int row(double lat) const { return std::clamp(int(std::floor((lat - box.min_lat) / cell_h)), 0, kCells - 1); }
     Cell cell_at(const geo::LonLat& p) const { return Cell(cells[std::size_t(row(p.lat) * kCells + col(p.lon))]); }
-    // True when a cell overlapping the box (widened by the margin) is crossed by a ring.
-    bool crossed_within(const geo::BBox& b) const {
-        if (!b.intersects(box)) return false;
+    // Crossed when a cell overlapping the box (widened by the margin) is crossed by a ring; otherwise the state
+    // they all share (a box holding inside and outside cells holds the ring between them), Outside when the box
+    // leaves the zone's.
+    Cell cells_over(const geo::BBox& b) const {
+        if (!b.intersects(box)) return Outside;
+        const bool beyond = b.min_lon < box.min_lon || b.max_lon > box.max_lon || b.min_lat < box.min_lat ||
+                            b.max_lat > box.max_lat;
+        int seen = -1;
         for (int y = row(b.min_lat - kCellMargin); y <= row(b.max_lat + kCellMargin); ++y)
-            for (int x = col(b.min_lon - kCellMargin); x <= col(b.max_lon + kCellMargin); ++x)
-                if (cells[std::size_t(y * kCells + x)] == Crossed) return true;
-        return false;
+            for (int x = col(b.min_lon - kCellMargin); x <= col(b.max_lon + kCellMargin); ++x) {
+                const int c = cells[std::size_t(y * kCells + x)];
+                if (c == Crossed || (seen >= 0 && c != seen)) return Crossed;
+                seen = c;
+            }
+        return beyond && seen == Inside ? Crossed : Cell(seen);
     }
+    bool crossed_within(const geo::BBox& b) const { return b.intersects(box) && cells_over(b) == Crossed; }
 };
+
+constexpr std::size_t kCellsFromPieces = 512;
 
 // Cells: crossed where a ring edge's box reaches; the others take the state of their centre, found per row of
 // centres by the crossings of the rings with it (the even-odd rule of point_in_ring).
@@ -104,11 +116,11 @@ void classify_cells(ZoneShape& z) {
     std::vector<double> xs;
     for (int y = 0; y < n; ++y) {
         const double cy = z.box.min_lat + (y + 0.5) * z.cell_h;
-        std::vector<std::uint8_t> inside(std::size_t(n), 0);
+        std::array<std::uint8_t, ZoneShape::kCells> inside{};
         for (const auto& poly : z.polygons) {
             if (poly.rings.empty() || poly.rings[0].size() < 4) continue;
             // in[x]: inside the outer ring and no hole, as point_in_polygon decides.
-            std::vector<std::uint8_t> in(std::size_t(n), 0);
+            std::array<std::uint8_t, ZoneShape::kCells> in{};
             for (std::size_t r = 0; r < poly.rings.size(); ++r) {
                 const geo::Ring& ring = poly.rings[r];
                 if (ring.size() < 4) continue;
@@ -145,17 +157,16 @@ ZoneShape zone_of(const Hazard& h) {
                 z.box.extend(q);
             }
     if (z.box.empty()) throw CostingError("hazard area is empty");
-    classify_cells(z);
     return z;
 }
 
 bool inside_zone(const geo::LonLat& p, const ZoneShape& z) {
     if (!z.box.contains(p)) return false;
-    switch (z.cell_at(p)) {
-        case ZoneShape::Outside: return false;
-        case ZoneShape::Inside: return true;
-        case ZoneShape::Crossed: break;
-    }
+    if (!z.cells.empty()) switch (z.cell_at(p)) {
+            case ZoneShape::Outside: return false;
+            case ZoneShape::Inside: return true;
+            case ZoneShape::Crossed: break;
+        }
     for (const auto& poly : z.polygons)
         if (point_in_polygon(p, poly)) return true;
     return false;
@@ -171,7 +182,7 @@ bool line_touches_zone(const geo::LineString& line, const ZoneShape& z) {
         geo::BBox sb;
         sb.extend(line[k]);
         sb.extend(line[k + 1]);
-        if (!z.crossed_within(sb)) continue;  // its endpoints are outside and no ring passes its cells
+        if (!z.cells.empty() && !z.crossed_within(sb)) continue;  // endpoints outside, no ring in its cells
         for (const auto& poly : z.polygons)
             for (const auto& ring : poly.rings)
                 for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
@@ -298,10 +309,18 @@ QueryCost resolve(const RoadGraph::Impl& g, const Costing& costing) {
         });
         std::sort(seen.begin(), seen.end());
         seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+        // Classifying the cells costs a few µs: worth it when there are many pieces to test.
+        if (seen.size() > kCellsFromPieces) classify_cells(z);
         for (std::uint32_t p : seen) {
-            if (!g.piece_boxes[p].intersects(z.box)) continue;
-            g.piece_shape(p, shape);
-            if (!line_touches_zone(shape, z)) continue;
+            const geo::BBox& pb = g.piece_boxes[p];
+            if (!pb.intersects(z.box)) continue;
+            // A piece whose box lies in inside (outside) cells only is in (out of) the zone without its shape.
+            const ZoneShape::Cell over = z.cells.empty() ? ZoneShape::Crossed : z.cells_over(pb);
+            if (over == ZoneShape::Outside) continue;
+            if (over == ZoneShape::Crossed) {
+                g.piece_shape(p, shape);
+                if (!line_touches_zone(shape, z)) continue;
+            }
             for (std::uint32_t e : {g.pieces[p].edge_fwd, g.pieces[p].edge_bwd}) {
                 if (e == kInvalidId) continue;
                 if (h.hard) {
