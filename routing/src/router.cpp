@@ -173,27 +173,26 @@ bool inside_zone(const geo::LonLat& p, const ZoneShape& z) {
 }
 
 // Every query tests the pieces near each of its zones (hundreds to thousands of pieces against a 64-gon): a point
-// inside, or a segment crossing a ring; the cells settle most points and segments, the exact tests run in
-// crossed cells only, against ring edges whose box meets the segment's.
+// inside, or a segment crossing a ring. The cells settle most points, and lines whose box meets no crossed cell;
+// the exact tests run on ring edges whose box meets the line's.
 bool line_touches_zone(const geo::LineString& line, const ZoneShape& z) {
-    for (const auto& p : line)
+    geo::BBox lb;
+    for (const auto& p : line) {
         if (inside_zone(p, z)) return true;
-    for (std::size_t k = 0; k + 1 < line.size(); ++k) {
-        geo::BBox sb;
-        sb.extend(line[k]);
-        sb.extend(line[k + 1]);
-        if (!z.cells.empty() && !z.crossed_within(sb)) continue;  // endpoints outside, no ring in its cells
-        for (const auto& poly : z.polygons)
-            for (const auto& ring : poly.rings)
-                for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
-                    const geo::LonLat& a = ring[i];
-                    const geo::LonLat& b = ring[i + 1];
-                    if (std::max(a.lon, b.lon) < sb.min_lon || std::min(a.lon, b.lon) > sb.max_lon ||
-                        std::max(a.lat, b.lat) < sb.min_lat || std::min(a.lat, b.lat) > sb.max_lat)
-                        continue;
-                    if (segments_intersect(line[k], line[k + 1], a, b)) return true;
-                }
+        lb.extend(p);
     }
+    if (!z.cells.empty() && !z.crossed_within(lb)) return false;  // points outside, no ring in its cells
+    for (const auto& poly : z.polygons)
+        for (const auto& ring : poly.rings)
+            for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                const geo::LonLat& a = ring[i];
+                const geo::LonLat& b = ring[i + 1];
+                if (std::max(a.lon, b.lon) < lb.min_lon || std::min(a.lon, b.lon) > lb.max_lon ||
+                    std::max(a.lat, b.lat) < lb.min_lat || std::min(a.lat, b.lat) > lb.max_lat)
+                    continue;
+                for (std::size_t k = 0; k + 1 < line.size(); ++k)
+                    if (segments_intersect(line[k], line[k + 1], a, b)) return true;
+            }
     return false;
 }
 
