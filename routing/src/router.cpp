@@ -952,16 +952,26 @@ ChPath ch_search(const RoadGraph::Impl& g, const Hierarchy& h, const std::vector
     return p;
 }
 
-// True when the query's costs are the hierarchy's on every edge: nothing blocked, no factor, every crossing
-// open in the layer waiting its own time (or open, for distance).
-bool base_costs(const RoadGraph::Impl& g, const QueryCost& q) {
-    if (!q.blocked.empty() || !q.factors.empty() || !q.piece_factor.empty()) return false;
+// How the query's costs relate to the hierarchy's: equal on every edge; or no lower anywhere (nothing cheaper
+// than the graph's value, no crossing the layer closes reopened), so the hierarchy's costs are lower bounds and
+// a hierarchy path whose edges all kept their cost is the optimum; or neither.
+enum class ChFit { Equal, Bounds, None };
+
+ChFit hierarchy_fit(const RoadGraph::Impl& g, const QueryCost& q) {
+    bool equal = q.blocked.empty() && q.factors.empty() && q.piece_factor.empty();
     for (std::size_t i = 0; i < g.crossings.size(); ++i) {
         const Crossing& c = g.crossings[i];
         const double x = q.crossing_extra[i];
-        if (!c.open ? std::isfinite(x) : q.metric == Metric::Time ? x != base_wait_s(c) : !std::isfinite(x)) return false;
+        if (!c.open) {
+            if (std::isfinite(x)) return ChFit::None;
+        } else if (q.metric == Metric::Time) {
+            if (x < base_wait_s(c)) return ChFit::None;
+            equal = equal && x == base_wait_s(c);
+        } else {
+            equal = equal && std::isfinite(x);
+        }
     }
-    return true;
+    return equal ? ChFit::Equal : ChFit::Bounds;
 }
 
 // A shortest path between graph nodes: whole edges from the chosen source's node to the chosen target's.
@@ -1001,18 +1011,27 @@ NodeRoute search_nodes(const RoadGraph::Impl& g, const QueryCost& q, const std::
     };
     const Hierarchy& h = g.hierarchy(q.metric == Metric::Distance);
     if (algorithm == Algorithm::Hierarchy && !h.empty()) {
-        if (base_costs(g, q)) {
+        const ChFit fit = hierarchy_fit(g, q);
+        if (fit != ChFit::None) {
             ChPath c = ch_search(g, h, sources, targets);
             tl_stats.settled = c.settled;
-            tl_stats.hierarchy_exact = true;
-            if (std::isfinite(c.cost)) take_path(c.cost, std::move(c.edges), c.end);
-            return r;
+            // Nothing reachable on base costs: nothing reachable on costs that only rise.
+            if (!std::isfinite(c.cost)) return r;
+            // A path none of whose edges changed cost costs its lower bound under the Costing: the optimum.
+            bool exact = true;
+            if (fit == ChFit::Bounds)
+                for (std::uint32_t e : c.edges) exact = exact && q.cost(e) == base_cost(g, e, q.metric);
+            if (exact) {
+                tl_stats.hierarchy_exact = true;
+                take_path(c.cost, std::move(c.edges), c.end);
+                return r;
+            }
         }
-        // Changed costs (raised or lowered): the customizable hierarchy, re-customised for the edges they change
-        // (ALT below when the graph has none).
+        // Changed costs on the path, or lowered ones: the customizable hierarchy, re-customised for the edges
+        // whose cost changed (ALT below when the graph has none).
         if (const Cch* cch = g.customizable()) {
             CchPath c = cch_search(g, *cch, q.metric, changed_edges(g, *cch, q), sources, targets);
-            tl_stats.settled = c.visited;
+            tl_stats.settled += c.visited;
             tl_stats.recustomised = c.changed_arcs;
             if (std::isfinite(c.cost)) take_path(c.cost, std::move(c.edges), c.end);
             return r;

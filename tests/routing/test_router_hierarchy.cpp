@@ -187,9 +187,11 @@ TEST(RouterHierarchy, ArdabilZoneAndAstaraClosedEqualsDijkstraAndAvoidsBoth) {
     const Costing avoid = ardabil_and_astara();
     const auto c = compare_with_dijkstra(router(), pairs(), avoid, CrossingWait(layer_wait), "ardabil+astara");
     EXPECT_GT(c.found, kPairCount / 2);
-    // Changed costs: the customizable hierarchy answers, customised once for the costing and then reused.
-    EXPECT_EQ(c.exact, 0u);
-    EXPECT_LE(c.customised, 1u);
+    // Both ran: paths far from Ardabil and Astara as they are, the others by the customizable hierarchy,
+    // customised once for the costing and then reused.
+    EXPECT_GT(c.exact, 0u);
+    EXPECT_LT(c.exact, c.found);
+    EXPECT_EQ(c.customised, 1u);
     const RoadGraph& g = router().graph();
     for (std::size_t i = 0; i < c.paths.size(); ++i) {
         if (!c.paths[i]) continue;
@@ -212,7 +214,7 @@ TEST(RouterHierarchy, SoftZoneAroundTabrizEqualsDijkstra) {
     soft.hazards.push_back(Hazard::circle(kTabriz, 30.0, false, 3.0));
     const auto c = compare_with_dijkstra(router(), pairs(), soft, std::nullopt, "soft tabriz");
     EXPECT_GT(c.found, kPairCount * 3 / 4);
-    EXPECT_EQ(c.exact, 0u) << "a soft zone changes costs: the plain hierarchy must not answer";
+    EXPECT_LT(c.exact, c.found) << "no query needed the customizable hierarchy";
     // Edge costs are base × 1 or × 3, so the reported cost lies between the two sums.
     const RoadGraph& g = router().graph();
     std::size_t penalised = 0;
@@ -243,7 +245,7 @@ TEST(RouterHierarchy, ClosedRoadsOnHierarchyPathsEqualsDijkstra) {
     }
     ASSERT_GE(closed.closed_roads.size(), 10u);
     const auto c = compare_with_dijkstra(router(), pairs(), closed, CrossingWait(layer_wait), "closed roads");
-    EXPECT_EQ(c.exact, 0u);
+    EXPECT_LT(c.exact, c.found);
     std::size_t changed = 0;
     for (std::size_t i = 0; i < c.paths.size(); ++i) {
         const auto plain = router().shortest_path(pairs()[i].first, pairs()[i].second);
@@ -327,8 +329,9 @@ TEST(RouterHierarchy, StatsSayWhichHierarchyAnsweredAndACustomisationIsReused) {
 }
 
 TEST(RouterHierarchy, InterleavedCostingsEqualDijkstra) {
-    // Every query changes the costing (and twice the metric), so each one undoes the last customisation and
-    // makes its own: what a wrong undo leaves behind shows up as a wrong cost.
+    // The costing changes every query (and twice the metric), so a query the customizable hierarchy answers
+    // mostly undoes another costing's customisation first: what a wrong undo leaves behind shows up as a wrong
+    // cost.
     Costing soft;
     soft.hazards.push_back(Hazard::circle(kTabriz, 30.0, false, 3.0));
     Costing soft_distance = soft;
@@ -336,13 +339,15 @@ TEST(RouterHierarchy, InterleavedCostingsEqualDijkstra) {
     Costing cheap_astara;
     cheap_astara.crossing_penalty_s["Astara"] = 0.0;
     const std::vector<Costing> costings{soft, ardabil_and_astara(), soft_distance, cheap_astara, Costing{}};
-    std::size_t compared = 0, customised = 0;
-    for (std::size_t i = 0; i < 100; ++i) {
+    std::size_t compared = 0, customised = 0, exact = 0;
+    for (std::size_t i = 0; i < pairs().size(); ++i) {
         const auto [a, b] = pairs()[i];
         const Costing& costing = costings[i % costings.size()];
         SCOPED_TRACE("pair " + std::to_string(i) + ", costing " + std::to_string(i % costings.size()));
         const auto h = router().shortest_path(a, b, costing, Algorithm::Hierarchy);
-        customised += Router::last_stats().recustomised > 0;
+        const SearchStats stats = Router::last_stats();
+        customised += stats.recustomised > 0;
+        exact += stats.hierarchy_exact;
         const auto d = router().shortest_path(a, b, costing, Algorithm::Dijkstra);
         ASSERT_EQ(h.has_value(), d.has_value());
         if (!h) continue;
@@ -350,8 +355,9 @@ TEST(RouterHierarchy, InterleavedCostingsEqualDijkstra) {
         EXPECT_NEAR(h->cost, d->cost, kRel * d->cost);
         EXPECT_TRUE(is_chain(router().graph(), a, b, *h));
     }
-    EXPECT_GT(compared, 75u);
-    EXPECT_EQ(customised, 80u) << "each of the 80 restricted queries follows another costing";
+    EXPECT_GT(compared, pairs().size() * 3 / 4);
+    EXPECT_GT(customised, 30u) << "too few re-customisations to test undoing them";
+    EXPECT_GT(exact, 60u);
 }
 
 TEST(RouterHierarchy, BadNodesAndCostingsAreClearErrorsAndANodeToItselfIsFree) {

@@ -15,9 +15,9 @@ namespace aras::routing {
 enum class Algorithm {
     Dijkstra,   // plain, the reference
     Alt,        // A* with landmark lower bounds (valid under any Costing); Dijkstra when no landmarks
-    Hierarchy,  // contraction hierarchy of the graph's base costs; a query whose Costing changes any edge's cost
-                // (up or down) uses the customizable hierarchy, re-customised for those edges. Alt when the
-                // graph has no hierarchy.
+    Hierarchy,  // contraction hierarchy of the graph's base costs; when the Costing changes the cost of an edge
+                // on its path, or lowers any, the customizable hierarchy re-customised for the changed edges
+                // answers. Alt when the graph has neither.
 };
 
 // A node-to-node shortest path (edge ids in order) and its cost under the Costing's metric.
@@ -37,7 +37,7 @@ struct RouteRequest {
 // Statistics of the last search on this thread (for benchmarks and tests).
 struct SearchStats {
     std::size_t settled = 0;
-    bool hierarchy_exact = false;  // Hierarchy: the plain CH answered (the Costing changes no edge's cost)
+    bool hierarchy_exact = false;  // Hierarchy: the plain CH answered (the Costing changed no edge on its path)
     // Hierarchy: arcs of the customizable hierarchy recomputed for the Costing; 0 when the thread's previous
     // query had the same changes and its customisation was reused.
     std::size_t recustomised = 0;
