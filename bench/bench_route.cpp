@@ -169,25 +169,33 @@ Costing soft_costing(double factor = 3.0) {
 void BM_SearchHierarchySoftZone(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, {soft_costing()}); }
 void BM_SearchAltSoftZone(benchmark::State& s) { search_pairs(s, Algorithm::Alt, {soft_costing()}); }
 void BM_SearchDijkstraSoftZone(benchmark::State& s) { search_pairs(s, Algorithm::Dijkstra, {soft_costing()}); }
-// Every query with a costing unlike the last one's (two alternate), so every query re-customises: the cost of a
-// zone the router has not just seen. Hard: the Ardabil circle of 25 or 20 km (Astara closed); soft: ×3 or ×2.5.
+// Costings that take turns, so that a query the customizable hierarchy answers usually re-customises: the cost of
+// a zone the router has not just seen. Hard: the Ardabil circle of 25 or 20 km (Astara closed), alternating (a
+// query re-customises when the last one the customizable hierarchy answered had the other); soft: below.
 void BM_SearchHierarchyAvoidZonesFresh(benchmark::State& s) {
     Costing smaller = avoid_costing();
     smaller.hazards[0] = Hazard::circle({48.29, 38.25}, 20.0, true);
     search_pairs(s, Algorithm::Hierarchy, {avoid_costing(), smaller});
 }
-void BM_SearchHierarchySoftZoneFresh(benchmark::State& s) {
-    search_pairs(s, Algorithm::Hierarchy, {soft_costing(3.0), soft_costing(2.5)});
+// Soft zones with a factor of their own per query (2.000, 2.002, ... 3.998): no query can reuse a customisation.
+std::vector<Costing> distinct_factors(double km) {
+    std::vector<Costing> out;
+    for (std::size_t k = 0; k < kPairs; ++k) {
+        Costing c;
+        c.hazards.push_back(Hazard::circle({46.2919, 38.08}, km, false, 2.0 + 0.002 * double(k)));
+        out.push_back(std::move(c));
+    }
+    return out;
 }
-// Zone size: a soft zone of Arg km around Tabriz, fresh (×3 / ×2.5 alternating) and repeated, and ALT under it.
+void BM_SearchHierarchySoftZoneFresh(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, distinct_factors(30)); }
+// Zone size: a soft zone of Arg km around Tabriz, fresh (a factor per query) and repeated (×3), and ALT under it.
 Costing soft_radius(double km, double factor) {
     Costing c;
     c.hazards.push_back(Hazard::circle({46.2919, 38.08}, km, false, factor));
     return c;
 }
 void BM_SearchHierarchySoftRadiusFresh(benchmark::State& s) {
-    const double km = double(s.range(0));
-    search_pairs(s, Algorithm::Hierarchy, {soft_radius(km, 3.0), soft_radius(km, 2.5)});
+    search_pairs(s, Algorithm::Hierarchy, distinct_factors(double(s.range(0))));
 }
 void BM_SearchHierarchySoftRadius(benchmark::State& s) {
     search_pairs(s, Algorithm::Hierarchy, {soft_radius(double(s.range(0)), 3.0)});
