@@ -1,5 +1,5 @@
-// Searches on the road graph: snapping, Dijkstra, ALT, contraction hierarchies with CH-potential A* for
-// query-time closures and zones, alternatives, via points, isochrones and matrices.
+// Searches on the road graph: snapping, Dijkstra, ALT, the contraction hierarchy and, for query-time closures and
+// zones, the customizable one (cch.cpp); alternatives, via points, isochrones and matrices.
 #include "aras/routing/router.hpp"
 
 #include <algorithm>
@@ -76,10 +76,11 @@ struct ZoneShape {
     int col(double lon) const { return std::clamp(int(std::floor((lon - box.min_lon) / cell_w)), 0, kCells - 1); }
     int row(double lat) const { return std::clamp(int(std::floor((lat - box.min_lat) / cell_h)), 0, kCells - 1); }
     Cell cell_at(const geo::LonLat& p) const { return Cell(cells[std::size_t(row(p.lat) * kCells + col(p.lon))]); }
-    // Crossed when a cell overlapping the box (widened by the margin) is crossed by a ring; otherwise the state
-    // they all share (a box holding inside and outside cells holds the ring between them), Outside when the box
-    // leaves the zone's.
+    // Crossed when the cells are not classified or one overlapping the box (widened by the margin) is crossed by a
+    // ring; otherwise the state they all share (a box holding inside and outside cells holds the ring between
+    // them), Outside when the box misses the zone's.
     Cell cells_over(const geo::BBox& b) const {
+        if (cells.empty()) return Crossed;
         if (!b.intersects(box)) return Outside;
         const bool beyond = b.min_lon < box.min_lon || b.max_lon > box.max_lon || b.min_lat < box.min_lat ||
                             b.max_lat > box.max_lat;
@@ -92,7 +93,6 @@ struct ZoneShape {
             }
         return beyond && seen == Inside ? Crossed : Cell(seen);
     }
-    bool crossed_within(const geo::BBox& b) const { return b.intersects(box) && cells_over(b) == Crossed; }
 };
 
 constexpr std::size_t kCellsFromPieces = 512;
@@ -181,7 +181,7 @@ bool line_touches_zone(const geo::LineString& line, const ZoneShape& z) {
         if (inside_zone(p, z)) return true;
         lb.extend(p);
     }
-    if (!z.cells.empty() && !z.crossed_within(lb)) return false;  // points outside, no ring in its cells
+    if (z.cells_over(lb) != ZoneShape::Crossed) return false;  // points outside, no ring in its cells
     for (const auto& poly : z.polygons)
         for (const auto& ring : poly.rings)
             for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
@@ -208,12 +208,16 @@ struct QueryCost {
     std::vector<double> crossing_extra;   // per crossing: waiting time (s), +inf when closed
     std::vector<float> piece_factor;      // alternatives' penalties; empty = none
     std::vector<ZoneShape> hard_zones;
-    // Edges blocked or given a factor, and pieces given a penalty (repeats allowed): with the crossings, every
-    // edge whose cost may differ from the graph's.
+    // Edges blocked and pieces given a penalty (repeats allowed): with the factors' edges and the crossings,
+    // every edge whose cost may differ from the graph's.
     std::vector<std::uint32_t> touched, touched_pieces;
 
     static bool bit(const std::vector<std::uint64_t>& bits, std::uint32_t e) {
         return !bits.empty() && (bits[e >> 6] >> (e & 63)) & 1u;
+    }
+    void set_bit(std::vector<std::uint64_t>& bits, std::uint32_t e) const {
+        if (bits.empty()) bits.assign((g->edges.size() + 63) / 64, 0);
+        bits[e >> 6] |= std::uint64_t(1) << (e & 63);
     }
     bool is_blocked(std::uint32_t e) const { return bit(blocked, e); }
     float factor(std::uint32_t e) const {
@@ -221,8 +225,7 @@ struct QueryCost {
         return std::lower_bound(factors.begin(), factors.end(), std::pair<std::uint32_t, float>(e, 0.0f))->second;
     }
     void block(std::uint32_t e) {
-        if (blocked.empty()) blocked.assign((g->edges.size() + 63) / 64, 0);
-        blocked[e >> 6] |= std::uint64_t(1) << (e & 63);
+        set_bit(blocked, e);
         touched.push_back(e);
     }
     // What the search minimises.
@@ -314,7 +317,7 @@ QueryCost resolve(const RoadGraph::Impl& g, const Costing& costing) {
             const geo::BBox& pb = g.piece_boxes[p];
             if (!pb.intersects(z.box)) continue;
             // A piece whose box lies in inside (outside) cells only is in (out of) the zone without its shape.
-            const ZoneShape::Cell over = z.cells.empty() ? ZoneShape::Crossed : z.cells_over(pb);
+            const ZoneShape::Cell over = z.cells_over(pb);
             if (over == ZoneShape::Outside) continue;
             if (over == ZoneShape::Crossed) {
                 g.piece_shape(p, shape);
@@ -326,7 +329,6 @@ QueryCost resolve(const RoadGraph::Impl& g, const Costing& costing) {
                     q.block(e);
                 } else {
                     q.factors.emplace_back(e, static_cast<float>(h.penalty_factor));
-                    q.touched.push_back(e);
                 }
             }
         }
@@ -341,8 +343,7 @@ QueryCost resolve(const RoadGraph::Impl& g, const Costing& costing) {
             else q.factors[out++] = q.factors[i];
         }
         q.factors.resize(out);
-        q.factored.assign((g.edges.size() + 63) / 64, 0);
-        for (const auto& [e, f] : q.factors) q.factored[e >> 6] |= std::uint64_t(1) << (e & 63);
+        for (const auto& [e, f] : q.factors) q.set_bit(q.factored, e);
     }
     return q;
 }
@@ -989,6 +990,7 @@ std::vector<EdgeCost> changed_edges(const RoadGraph::Impl& g, const Cch& c, cons
         if (x != base_cost(g, e, q.metric)) out.push_back({e, x});
     };
     for (std::uint32_t e : q.touched) consider(e);
+    for (const auto& [e, f] : q.factors) consider(e);
     for (std::uint32_t p : q.touched_pieces)
         for (std::uint32_t e : {g.pieces[p].edge_fwd, g.pieces[p].edge_bwd})
             if (e != kInvalidId) consider(e);
