@@ -160,10 +160,10 @@ void BM_SearchAlt(benchmark::State& s) { search_pairs(s, Algorithm::Alt, {{}}); 
 void BM_SearchHierarchy(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, {{}}); }
 void BM_SearchHierarchyAvoidZones(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, {avoid_costing()}); }
 void BM_SearchAltAvoidZones(benchmark::State& s) { search_pairs(s, Algorithm::Alt, {avoid_costing()}); }
-// A soft zone (cost × factor within 30 km of Tabriz, a hub many routes pass).
-Costing soft_costing(double factor = 3.0) {
+// A soft zone (cost × factor within `km` of Tabriz, a hub many routes pass).
+Costing soft_costing(double factor = 3.0, double km = 30.0) {
     Costing c;
-    c.hazards.push_back(Hazard::circle({46.2919, 38.08}, 30.0, false, factor));
+    c.hazards.push_back(Hazard::circle({46.2919, 38.08}, km, false, factor));
     return c;
 }
 void BM_SearchHierarchySoftZone(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, {soft_costing()}); }
@@ -180,27 +180,18 @@ void BM_SearchHierarchyAvoidZonesFresh(benchmark::State& s) {
 // Soft zones with a factor of their own per query (2.000, 2.002, ... 3.998): no query can reuse a customisation.
 std::vector<Costing> distinct_factors(double km) {
     std::vector<Costing> out;
-    for (std::size_t k = 0; k < kPairs; ++k) {
-        Costing c;
-        c.hazards.push_back(Hazard::circle({46.2919, 38.08}, km, false, 2.0 + 0.002 * double(k)));
-        out.push_back(std::move(c));
-    }
+    for (std::size_t k = 0; k < kPairs; ++k) out.push_back(soft_costing(2.0 + 0.002 * double(k), km));
     return out;
 }
 void BM_SearchHierarchySoftZoneFresh(benchmark::State& s) { search_pairs(s, Algorithm::Hierarchy, distinct_factors(30)); }
 // Zone size: a soft zone of Arg km around Tabriz, fresh (a factor per query) and repeated (×3), and ALT under it.
-Costing soft_radius(double km, double factor) {
-    Costing c;
-    c.hazards.push_back(Hazard::circle({46.2919, 38.08}, km, false, factor));
-    return c;
-}
 void BM_SearchHierarchySoftRadiusFresh(benchmark::State& s) {
     search_pairs(s, Algorithm::Hierarchy, distinct_factors(double(s.range(0))));
 }
 void BM_SearchHierarchySoftRadius(benchmark::State& s) {
-    search_pairs(s, Algorithm::Hierarchy, {soft_radius(double(s.range(0)), 3.0)});
+    search_pairs(s, Algorithm::Hierarchy, {soft_costing(3.0, double(s.range(0)))});
 }
-void BM_SearchAltSoftRadius(benchmark::State& s) { search_pairs(s, Algorithm::Alt, {soft_radius(double(s.range(0)), 3.0)}); }
+void BM_SearchAltSoftRadius(benchmark::State& s) { search_pairs(s, Algorithm::Alt, {soft_costing(3.0, double(s.range(0)))}); }
 BENCHMARK(BM_SearchDijkstra)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchAlt)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SearchHierarchy)->Iterations(kPairs)->Unit(benchmark::kMicrosecond);
